@@ -1,0 +1,335 @@
+import math
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from .validators import validate_photo_file
+
+# What the story editor offers; the same list drives nh3's server-side allow-list, so the
+# stored HTML can only ever contain what the toolbar can produce.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Underline": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "History": True,
+}
+
+
+class SectionQuerySet(models.QuerySet):
+    def navigation(self):
+        """Sections shown in the site header, in their editorial order."""
+        return self.filter(shown_in_navigation=True).order_by("position", "name")
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True, help_text="One or two lines shown on the section page.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first in the navigation."
+    )
+    shown_in_navigation = models.BooleanField(default=True)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+def photo_upload_to(instance, filename):
+    # Generated names: nothing a user typed ends up in a path on disk.
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in {".jpg", ".jpeg", ".png", ".webp"}:
+        suffix = ".jpg"
+    now = timezone.now()
+    return f"photos/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Photo(models.Model):
+    image = models.ImageField(
+        upload_to=photo_upload_to,
+        width_field="width",
+        height_field="height",
+        validators=[validate_photo_file],
+        help_text="JPEG, PNG or WebP. Resized copies for phones and desktops are made for you.",
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    caption = models.CharField(max_length=500, help_text="What the picture shows, for readers.")
+    credit = models.CharField(
+        max_length=200, help_text='Who made it, e.g. "Olena Marchenko/Newsroom" or "Agency via Wire".'
+    )
+    alt_text = models.CharField(
+        max_length=300, help_text="A short description for readers who cannot see the image."
+    )
+    focal_x = models.FloatField(
+        default=0.5, help_text="Horizontal focal point, 0 (left) to 1 (right), kept when cropping."
+    )
+    focal_y = models.FloatField(
+        default=0.5, help_text="Vertical focal point, 0 (top) to 1 (bottom), kept when cropping."
+    )
+    # {"widths": [320, 640, ...], "formats": ["webp", "jpeg"], "base": "renditions/..."}:
+    # filled once by articles.renditions when the resized files are written.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.caption[:80] or f"Photo {self.pk}"
+
+
+class Author(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        DESK = "desk", "Desk"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.PERSON)
+    job_title = models.CharField(max_length=120, blank=True)
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    email = models.EmailField(blank=True, help_text="Public contact address, if any.")
+    website_url = models.URLField(blank=True)
+    x_handle = models.CharField(max_length=40, blank=True, help_text="Without the @.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The staff login of this person, so their own stories are theirs to edit.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, at=None):
+        """Stories readers may see: published or scheduled, and their time has come.
+
+        This is the one filter for everything public (views, feeds, sitemaps, search,
+        newsletters, template tags). A scheduled story needs no worker to appear: it
+        matches as soon as `publish_at` passes.
+        """
+        at = at or timezone.now()
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED], publish_at__lte=at
+        )
+
+    def news_feed(self):
+        return self.published().filter(in_news_feed=True)
+
+    def with_card_data(self):
+        """Everything a story card or story page shows, in a fixed number of queries."""
+        return self.select_related("section", "lead_photo").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position"))
+        )
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-pk")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Kind(models.TextChoices):
+        NEWS = "news", "News"
+        ANALYSIS = "analysis", "Analysis"
+        FEATURE = "feature", "Feature"
+        OPINION = "opinion", "Opinion"
+        INTERVIEW = "interview", "Interview"
+        VIDEO = "video", "Video"
+        EXPLAINER = "explainer", "Explainer"
+
+    headline = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=250, unique=True)
+    dek = models.TextField(
+        "standfirst", blank=True, help_text="One or two sentences under the headline."
+    )
+    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=True, blank=True)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.NEWS)
+    tags = TaggableManager(blank=True)
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
+
+    lead_photo = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_for"
+    )
+    lead_photo_caption = models.CharField(
+        "caption for this story",
+        max_length=500,
+        blank=True,
+        help_text="Leave empty to use the photo's own caption.",
+    )
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When readers may see it (the outlet's time)."
+    )
+    updated_at = models.DateTimeField(
+        null=True, blank=True, help_text="Shown as “Updated …” when the story changed after publication."
+    )
+    is_featured = models.BooleanField("featured", default=False)
+    is_editors_pick = models.BooleanField("editors' pick", default=False)
+    in_news_feed = models.BooleanField("in the news feed", default=False)
+
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        indexes = [models.Index(fields=["status", "publish_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["scheduled", "published"]) | Q(publish_at__isnull=False),
+                name="article_public_has_publish_at",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.reading_minutes = self.compute_reading_minutes()
+        if (
+            self.status in {self.Status.PUBLISHED, self.Status.SCHEDULED}
+            and self.publish_at is None
+        ):
+            self.publish_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "reading_minutes"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"slug": self.slug})
+
+    def compute_reading_minutes(self):
+        words = len(strip_tags(f"{self.dek} {self.body}").split())
+        return max(1, math.ceil(words / settings.READING_WORDS_PER_MINUTE))
+
+    @property
+    def is_published(self):
+        return (
+            self.status in {self.Status.PUBLISHED, self.Status.SCHEDULED}
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def lead_caption(self):
+        if self.lead_photo_caption:
+            return self.lead_photo_caption
+        return self.lead_photo.caption if self.lead_photo else ""
+
+    @property
+    def ordered_bylines(self):
+        """Bylines in order; uses the prefetched list when `with_card_data()` loaded it."""
+        return sorted(self.bylines.all(), key=lambda byline: byline.position)
+
+    @property
+    def byline_authors(self):
+        return [byline.author for byline in self.ordered_bylines]
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class RelatedEmbed(models.Model):
+    class Kind(models.TextChoices):
+        STORY = "story", "Another story of ours"
+        LINK = "link", "Outside link"
+        MEDIA = "media", "Media embed (YouTube, Vimeo, Telegram, X)"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="embeds")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.STORY)
+    after_paragraph = models.PositiveSmallIntegerField(
+        default=1, help_text="Placed after this paragraph of the body (0 puts it before the first)."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order among embeds.")
+    target_article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="embedded_in",
+        help_text="For a story card: its headline, excerpt, section and authors are taken from it.",
+    )
+    url = models.URLField(blank=True, max_length=500)
+    title = models.CharField(max_length=250, blank=True)
+    excerpt = models.TextField(blank=True)
+    source_name = models.CharField(max_length=120, blank=True, help_text='e.g. "Kyiv Science Weekly".')
+    author_line = models.CharField(max_length=200, blank=True)
+    image = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} in {self.article_id}"

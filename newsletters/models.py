@@ -1,0 +1,125 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django_prose_editor.fields import ProseEditorField
+
+from articles.models import BODY_EDITOR_EXTENSIONS
+
+
+class Newsletter(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(help_text="One line on what readers get.")
+    frequency = models.CharField(max_length=80, help_text='e.g. "Every weekday morning".')
+    sender_name = models.CharField(max_length=120, blank=True, help_text="Defaults to the site name.")
+    sender_email = models.EmailField(blank=True, help_text="Defaults to DEFAULT_FROM_EMAIL.")
+    reply_to = models.EmailField(blank=True)
+    is_public = models.BooleanField(default=True, help_text="Listed on the site and offered at signup.")
+    is_default = models.BooleanField(
+        default=False, help_text="The site's main newsletter, offered where no section has one."
+    )
+    sections = models.ManyToManyField(
+        "articles.Section",
+        blank=True,
+        related_name="newsletters",
+        help_text="Offered in the signup box on these sections' stories.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("newsletters:archive", kwargs={"slug": self.slug})
+
+
+class NewsletterIssue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="issues")
+    subject = models.CharField(max_length=200)
+    preheader = models.CharField(
+        max_length=200, blank=True, help_text="The grey line inboxes show after the subject."
+    )
+    intro = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=True, blank=True)
+    articles = models.ManyToManyField(
+        "articles.Article", through="IssueStory", related_name="newsletter_issues", blank=True
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(default=0, editable=False)
+    sent_count = models.PositiveIntegerField(default=0, editable=False)
+    failed_count = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse(
+            "newsletters:issue", kwargs={"slug": self.newsletter.slug, "pk": self.pk}
+        )
+
+
+class IssueStory(models.Model):
+    issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="issue_stories")
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "article"], name="issue_story_unique")
+        ]
+
+
+class Delivery(models.Model):
+    """One recipient of one issue: unique, so a resumed send never mails anyone twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        SENDING = "sending", "Handed to a worker"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped (left the list)"
+        UNCERTAIN = "uncertain", "Uncertain (in flight at a crash)"
+
+    issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(
+        "subscriptions.Subscriber", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(max_length=80, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "subscriber"], name="delivery_once_per_issue")
+        ]
+        indexes = [models.Index(fields=["issue", "status"])]
+
+    def __str__(self):
+        return f"{self.issue_id} → {self.subscriber_id}: {self.status}"
