@@ -6,6 +6,20 @@ from django_prose_editor.fields import ProseEditorField
 from articles.models import BODY_EDITOR_EXTENSIONS
 
 
+class NewsletterQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True).order_by("position", "name")
+
+    def offered_for(self, section=None):
+        """Newsletters a signup box offers: the section's own, else the site's default ones."""
+        public = self.public()
+        if section is not None:
+            own = list(public.filter(sections=section))
+            if own:
+                return own
+        return list(public.filter(is_default=True)) or list(public[:1])
+
+
 class Newsletter(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
@@ -26,6 +40,8 @@ class Newsletter(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NewsletterQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
