@@ -157,6 +157,21 @@ ANYMAIL = {
     "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
 }
 
+# --- Subscribers --------------------------------------------------------------------------
+# How long a confirmation link works, and how often one pending address may get a fresh one.
+CONFIRMATION_MAX_AGE_SECONDS = env.int("CONFIRMATION_MAX_AGE_SECONDS", default=7 * 24 * 3600)
+CONFIRMATION_RESEND_INTERVAL_SECONDS = env.int("CONFIRMATION_RESEND_INTERVAL_SECONDS", default=600)
+# Never-confirmed signups are deleted after this many days (manage.py purge_pending_subscribers).
+PENDING_SUBSCRIBER_PURGE_DAYS = env.int("PENDING_SUBSCRIBER_PURGE_DAYS", default=30)
+# Signup rate limits, "<count>/<s|m|h|d>", counted in the cache (Redis in production).
+SIGNUP_RATE_LIMIT_PER_IP = env.str("SIGNUP_RATE_LIMIT_PER_IP", default="20/h")
+SIGNUP_RATE_LIMIT_PER_ADDRESS = env.str("SIGNUP_RATE_LIMIT_PER_ADDRESS", default="5/h")
+# Reverse proxies (IPs or CIDR networks) whose X-Forwarded-For we believe.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# This many soft bounces within the window mark an address bounced, like one hard bounce.
+SOFT_BOUNCE_LIMIT = env.int("SOFT_BOUNCE_LIMIT", default=3)
+SOFT_BOUNCE_WINDOW_DAYS = env.int("SOFT_BOUNCE_WINDOW_DAYS", default=30)
+
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
