@@ -225,6 +225,15 @@ class Article(models.Model):
         related_name="+",
         editable=False,
     )
+    # Who last put the story live (set by articles.services.publish and save_story).
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
