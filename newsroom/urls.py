@@ -6,6 +6,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("newsletters/", include("newsletters.urls")),
     path("subscriptions/", include("subscriptions.urls")),
+    # Provider webhooks (bounces, complaints), e.g. /anymail/postmark/tracking/.
+    path("anymail/", include("anymail.urls")),
     path("", include("articles.urls")),
 ]
 

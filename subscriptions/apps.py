@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class SubscriptionsConfig(AppConfig):
     name = "subscriptions"
     verbose_name = "Subscribers"
+
+    def ready(self):
+        from anymail.signals import tracking
+
+        from .webhooks import handle_tracking_event
+
+        tracking.connect(handle_tracking_event, dispatch_uid="subscriptions.tracking")

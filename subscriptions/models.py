@@ -15,6 +15,20 @@ def email_hash(email: str) -> str:
     return hashlib.sha256(normalize_email(email).encode()).hexdigest()
 
 
+class SubscriberQuerySet(models.QuerySet):
+    def with_email(self, email):
+        """Rows for an address, matched the way the unique index compares them (lower-cased)."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=normalize_email(email))
+
+    def with_emails(self, emails):
+        return self.alias(email_lower=Lower("email")).filter(email_lower__in=list(emails))
+
+    def not_suppressed(self):
+        return self.exclude(
+            models.Exists(Suppression.objects.filter(email_hash=models.OuterRef("email_hash")))
+        )
+
+
 class Subscriber(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending confirmation"
@@ -29,8 +43,12 @@ class Subscriber(models.Model):
         IMPORT = "import", "CSV import"
         ADMIN = "admin", "Added by staff"
 
-    # Stored normalised (see normalize_email); erased subscribers keep a null email.
-    email = models.EmailField(max_length=254, null=True, blank=True)
+    # Stored normalised (see normalize_email); erased subscribers keep a null email (NULL, not
+    # "", so any number of erased rows fit under the unique index).
+    email = models.EmailField(max_length=254, null=True, blank=True)  # noqa: DJ001
+    # sha256 of the address, so the suppression list (which keeps hashes only) can be checked
+    # in SQL. save() fills it; bulk writers (the importer) set it themselves.
+    email_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     first_name = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.PENDING, db_index=True)
     source = models.CharField(max_length=20, choices=Source, default=Source.SIGNUP_FORM)
@@ -41,6 +59,8 @@ class Subscriber(models.Model):
     consent_at = models.DateTimeField(null=True, blank=True)
     last_confirmation_sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = SubscriberQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -50,6 +70,24 @@ class Subscriber(models.Model):
     def __str__(self):
         return self.email or f"Erased subscriber {self.pk}"
 
+    def save(self, *args, **kwargs):
+        if self.email:
+            self.email = normalize_email(self.email)
+            self.email_hash = email_hash(self.email)
+            if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "email_hash"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_blocked(self):
+        """Bounced, complained or erased: nothing may mail this row again."""
+        return self.status in BLOCKED_STATUSES
+
+
+BLOCKED_STATUSES = frozenset(
+    {Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED, Subscriber.Status.ERASED}
+)
+
 
 class Subscription(models.Model):
     class Status(models.TextChoices):
@@ -57,7 +95,9 @@ class Subscription(models.Model):
         ACTIVE = "active", "Active"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="subscriptions")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
     newsletter = models.ForeignKey(
         "newsletters.Newsletter", on_delete=models.CASCADE, related_name="subscriptions"
     )
@@ -111,9 +151,15 @@ class ConsentEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["subscriber", "kind", "created_at"])]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SuppressionQuerySet(models.QuerySet):
+    def covers(self, email):
+        return self.filter(email_hash=email_hash(email)).exists()
 
 
 class Suppression(models.Model):
@@ -127,6 +173,11 @@ class Suppression(models.Model):
     email_hash = models.CharField(max_length=64, unique=True)
     reason = models.CharField(max_length=20, choices=Reason)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SuppressionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.get_reason_display()} {self.email_hash[:12]}…"

@@ -14,6 +14,11 @@ PREFERENCES_SALT = "subscriptions.preferences"
 CONFIRMATION_MAX_AGE = getattr(settings, "CONFIRMATION_MAX_AGE_SECONDS", 7 * 24 * 3600)
 
 
+def confirmation_max_age():
+    """Read at use, not import, so a changed setting (or a test override) takes effect."""
+    return getattr(settings, "CONFIRMATION_MAX_AGE_SECONDS", CONFIRMATION_MAX_AGE)
+
+
 def make_token(payload, *, salt):
     return signing.dumps(payload, salt=salt, compress=True)
 
@@ -44,3 +49,38 @@ def unsubscribe_url(subscriber, newsletter=None):
 def preferences_url(subscriber):
     token = make_token({"s": subscriber.pk}, salt=PREFERENCES_SALT)
     return absolute(reverse("subscriptions:preferences", kwargs={"token": token}))
+
+
+def read_confirmation_token(token):
+    """(subscriber id, expired?) or raise signing.BadSignature for a forged or garbled token.
+
+    An expired token is still ours (the signature holds), so the page can offer a fresh email
+    without asking the reader to type the address again.
+    """
+    try:
+        payload = read_token(token, salt=CONFIRM_SALT, max_age=confirmation_max_age())
+        expired = False
+    except signing.SignatureExpired:
+        payload = read_token(token, salt=CONFIRM_SALT)
+        expired = True
+    return _subscriber_id(payload), expired
+
+
+def read_unsubscribe_token(token):
+    """(subscriber id, newsletter id or None); these links never expire (old emails stay valid)."""
+    payload = read_token(token, salt=UNSUBSCRIBE_SALT)
+    newsletter_id = payload.get("n")
+    if newsletter_id is not None and not isinstance(newsletter_id, int):
+        raise signing.BadSignature("Malformed newsletter id")
+    return _subscriber_id(payload), newsletter_id
+
+
+def read_preferences_token(token):
+    return _subscriber_id(read_token(token, salt=PREFERENCES_SALT))
+
+
+def _subscriber_id(payload):
+    subscriber_id = payload.get("s") if isinstance(payload, dict) else None
+    if not isinstance(subscriber_id, int):
+        raise signing.BadSignature("Malformed subscriber id")
+    return subscriber_id

@@ -1,0 +1,81 @@
+/* Progressive enhancement for newsletter signup forms: submit in place, show the answer in
+   place. Without this script the form posts to the signup page, which does the same. */
+(function () {
+  "use strict";
+
+  function showErrors(form, errors) {
+    form.querySelectorAll("[data-error-for]").forEach(function (node) {
+      var messages = errors[node.getAttribute("data-error-for")];
+      node.textContent = messages ? messages.join(" ") : "";
+      node.hidden = !messages;
+    });
+    var email = form.querySelector("input[name=email]");
+    if (email) {
+      if (errors.email) {
+        email.setAttribute("aria-invalid", "true");
+        email.focus();
+      } else {
+        email.removeAttribute("aria-invalid");
+      }
+    }
+  }
+
+  function enhance(form) {
+    if (form.dataset.enhanced) return;
+    form.dataset.enhanced = "1";
+    form.noValidate = true; // our server-side message is clearer than the browser's bubble
+    var status = form.querySelector("[data-signup-status]");
+    var button = form.querySelector("button[type=submit]");
+
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch || !window.FormData) return;
+      event.preventDefault();
+      button.disabled = true;
+      status.hidden = true;
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "omit"
+      })
+        .then(function (response) {
+          return response.json().then(function (data) {
+            return { status: response.status, data: data };
+          });
+        })
+        .then(function (result) {
+          button.disabled = false;
+          if (result.data.ok) {
+            showErrors(form, {});
+            form.querySelectorAll(".field, fieldset, .signup-form__consent").forEach(function (n) {
+              n.hidden = true;
+            });
+            status.className = "signup-form__status notice notice--success";
+          } else if (result.data.errors) {
+            showErrors(form, result.data.errors);
+            return;
+          } else {
+            status.className = "signup-form__status notice";
+          }
+          status.textContent = result.data.message;
+          status.hidden = false;
+          status.setAttribute("tabindex", "-1");
+          status.focus();
+        })
+        .catch(function () {
+          // Network trouble or an unexpected answer: fall back to a normal form post.
+          button.disabled = false;
+          form.submit();
+        });
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("form[data-signup-form]").forEach(enhance);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,104 @@
+"""The confirmation email, decided and sent from a background task.
+
+`subscribe()` queues a task for every signup so the signup page answers the same way, in
+the same time, whether or not the address was known. The task then picks the one email
+that fits, if any:
+- pending newsletters → a confirmation link (at most one per CONFIRMATION_RESEND_INTERVAL);
+- already receiving everything asked for → a short "you're already subscribed" note with
+  the preference link (same throttle), so the owner learns someone used the form;
+- blocked, suppressed or nothing to confirm → nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import tokens
+from .models import BLOCKED_STATUSES, Subscriber, Subscription, Suppression
+
+_inliner = css_inline.CSSInliner(keep_style_tags=False)
+
+
+def render_email(template_base: str, context: dict) -> tuple[str, str, str]:
+    """(subject, plain text, inlined HTML) from `<base>_subject.txt`, `.txt` and `.html`."""
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template_base}_subject.txt", context).split())
+    text = render_to_string(f"{template_base}.txt", context)
+    html = _inliner.inline(render_to_string(f"{template_base}.html", context))
+    return subject, text, html
+
+
+def _claim_send_slot(subscriber: Subscriber, *, force: bool) -> bool:
+    """Stamp last_confirmation_sent_at unless an email went out within the interval.
+
+    A conditional UPDATE, so two workers racing for the same address send one email.
+    """
+    now = timezone.now()
+    rows = Subscriber.objects.filter(pk=subscriber.pk)
+    if not force:
+        cutoff = now - timedelta(seconds=settings.CONFIRMATION_RESEND_INTERVAL_SECONDS)
+        rows = rows.filter(
+            Q(last_confirmation_sent_at__isnull=True) | Q(last_confirmation_sent_at__lte=cutoff)
+        )
+    return rows.update(last_confirmation_sent_at=now) == 1
+
+
+def send_confirmation_email(subscriber: Subscriber, *, force: bool = False) -> bool:
+    """Send the email this subscriber's state calls for (see module doc). True if one went.
+
+    `force` skips the ten-minute throttle: staff pressing "resend confirmation" mean it.
+    """
+    if (
+        not subscriber.email
+        or subscriber.status in BLOCKED_STATUSES
+        or Suppression.objects.covers(subscriber.email)
+    ):
+        return False
+    subscriptions = list(
+        subscriber.subscriptions.filter(
+            status__in=[Subscription.Status.PENDING, Subscription.Status.ACTIVE]
+        ).select_related("newsletter")
+    )
+    pending = [s.newsletter for s in subscriptions if s.status == Subscription.Status.PENDING]
+    active = [s.newsletter for s in subscriptions if s.status == Subscription.Status.ACTIVE]
+    if pending:
+        template = "emails/subscriptions/confirmation"
+    elif active:
+        template = "emails/subscriptions/already_subscribed"
+    else:
+        return False
+    previous = subscriber.last_confirmation_sent_at
+    if not _claim_send_slot(subscriber, force=force):
+        return False
+    context = {
+        "subscriber": subscriber,
+        "pending_newsletters": pending,
+        "active_newsletters": active,
+        "confirm_url": tokens.confirmation_url(subscriber),
+        "preferences_url": tokens.preferences_url(subscriber),
+        "valid_days": max(1, round(tokens.confirmation_max_age() / 86400)),
+        "postal_address": settings.NEWSLETTER_POSTAL_ADDRESS,
+    }
+    subject, text, html = render_email(template, context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscriber.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except Exception:
+        # Give the slot back so the reader's next try is not throttled by a mail we never sent.
+        Subscriber.objects.filter(pk=subscriber.pk).update(last_confirmation_sent_at=previous)
+        raise
+    return True

@@ -1,0 +1,64 @@
+from django import forms
+
+from newsletters.models import Newsletter
+
+BAD_EMAIL = "Please enter a correct email address"
+
+
+class SignupForm(forms.Form):
+    """The signup box and page. No CSRF token: it sits on pages cached for everyone."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={"required": BAD_EMAIL, "invalid": BAD_EMAIL, "max_length": BAD_EMAIL},
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "placeholder": "you@example.com", "inputmode": "email"}
+        ),
+    )
+    newsletters = forms.ModelMultipleChoiceField(
+        queryset=Newsletter.objects.public(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Please choose at least one newsletter.",
+            "invalid_choice": "Please choose from the newsletters listed.",
+            "invalid_pk_value": "Please choose from the newsletters listed.",
+        },
+    )
+    first_name = forms.CharField(
+        label="First name (optional)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    # The honeypot: hidden from people (CSS + aria-hidden), irresistible to form-filling bots.
+    website = forms.CharField(required=False, label="Leave this field empty")
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={"required": BAD_EMAIL, "invalid": BAD_EMAIL},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class PreferencesForm(forms.Form):
+    newsletters = forms.ModelMultipleChoiceField(
+        queryset=Newsletter.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Send me",
+    )
+
+    def __init__(self, *args, offered, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["newsletters"].queryset = Newsletter.objects.filter(
+            pk__in=[n.pk for n in offered]
+        ).order_by("position", "name")

@@ -1,0 +1,516 @@
+"""Subscriber workflows: signup, confirmation, leaving, preferences, erasure, bounces.
+
+Views, admin actions, commands, webhooks and tasks call these; nothing else changes a
+subscriber's status. Every change that touches consent leaves a ConsentEvent behind.
+
+Status rules, kept by `_sync_subscriber_status`:
+- a Subscriber is *pending* until it confirms once, *active* while any subscription is active,
+  *unsubscribed* when it has confirmed before but receives nothing now;
+- *bounced*, *complained* and *erased* are final: such a row is never mailed or reactivated,
+  and its address sits on the suppression list (a hash), which every path checks too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from newsletters.models import Newsletter
+
+from .emails import send_confirmation_email
+from .exporting import export_active_subscribers
+from .importing import ImportReport, import_subscribers
+from .models import (
+    BLOCKED_STATUSES,
+    ConsentEvent,
+    Subscriber,
+    Subscription,
+    Suppression,
+    email_hash,
+    normalize_email,
+)
+
+__all__ = [
+    "DEFAULT_CONSENT_TEXT",
+    "ConfirmResult",
+    "ImportReport",
+    "active_recipients",
+    "confirm",
+    "erase_subscriber",
+    "export_active_subscribers",
+    "import_subscribers",
+    "is_suppressed",
+    "purge_pending_subscribers",
+    "record_bounce",
+    "record_complaint",
+    "request_fresh_confirmation",
+    "resubscribe",
+    "send_confirmation_email",
+    "set_preferences",
+    "subscribe",
+    "unsubscribe",
+]
+
+DEFAULT_CONSENT_TEXT = (
+    "Email me the newsletters I ticked. I can unsubscribe at any time with one click "
+    "from any email."
+)
+LIVE_SUBSCRIPTION_STATUSES = (Subscription.Status.PENDING, Subscription.Status.ACTIVE)
+
+
+@dataclass
+class ConfirmResult:
+    newly_confirmed: list[Newsletter] = field(default_factory=list)
+    active: list[Newsletter] = field(default_factory=list)
+
+
+def is_suppressed(email: str) -> bool:
+    return Suppression.objects.covers(email)
+
+
+def active_recipients(newsletter: Newsletter):
+    """Who an issue of `newsletter` goes to right now: the one definition every send uses.
+
+    Active subscriber, active subscription to this newsletter, an address on file and not on
+    the suppression list. Call it again (or filter it by pk) when claiming each batch so a
+    reader who left mid-send is skipped from then on.
+    """
+    return (
+        Subscriber.objects.filter(
+            status=Subscriber.Status.ACTIVE,
+            email__isnull=False,
+            subscriptions__newsletter=newsletter,
+            subscriptions__status=Subscription.Status.ACTIVE,
+        )
+        .not_suppressed()
+        .order_by("pk")
+    )
+
+
+def record_event(
+    *,
+    subscriber: Subscriber,
+    kind: str,
+    method: str = "",
+    ip: str | None = None,
+    actor=None,
+    newsletter: Newsletter | None = None,
+    detail: str = "",
+) -> ConsentEvent:
+    return ConsentEvent.objects.create(
+        subscriber=subscriber,
+        kind=kind,
+        method=method,
+        ip_address=ip,
+        actor=actor,
+        newsletter=newsletter,
+        detail=detail,
+    )
+
+
+def _record_events(subscriber, kind, newsletters, **kwargs) -> None:
+    ConsentEvent.objects.bulk_create(
+        ConsentEvent(subscriber=subscriber, kind=kind, newsletter=newsletter, **kwargs)
+        for newsletter in newsletters
+    )
+
+
+def _sync_subscriber_status(subscriber: Subscriber) -> None:
+    if subscriber.status in BLOCKED_STATUSES:
+        return
+    if subscriber.subscriptions.filter(status=Subscription.Status.ACTIVE).exists():
+        status = Subscriber.Status.ACTIVE
+    elif subscriber.confirmed_at is None:
+        status = Subscriber.Status.PENDING
+    else:
+        status = Subscriber.Status.UNSUBSCRIBED
+    if status != subscriber.status:
+        subscriber.status = status
+        subscriber.save(update_fields=["status"])
+
+
+def _locked(subscriber: Subscriber) -> Subscriber:
+    """The row again, locked for this transaction, so two clicks cannot interleave."""
+    return Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+
+
+def _enqueue_confirmation(subscriber_id: int | None, *, force: bool = False) -> None:
+    from .tasks import send_confirmation_email_task
+
+    transaction.on_commit(lambda: send_confirmation_email_task.enqueue(subscriber_id, force))
+
+
+@transaction.atomic
+def subscribe(
+    *,
+    email: str,
+    newsletters: Iterable[Newsletter],
+    first_name: str = "",
+    ip: str | None = None,
+    source: str = Subscriber.Source.SIGNUP_FORM,
+    consent_text: str = DEFAULT_CONSENT_TEXT,
+    method: str = "web form",
+    actor=None,
+) -> Subscriber | None:
+    """Record a signup and queue the confirmation email (double opt-in).
+
+    Every case, known address or not, does the same visible things: one row lookup, one
+    queued task, the same answer. Whether mail goes out, and which, is decided in the
+    background by `send_confirmation_email`, so neither the page nor its timing tells a
+    visitor whether the address was on file. Returns None for suppressed addresses.
+    Raises ValidationError for a malformed address.
+    """
+    address = normalize_email(email)
+    validate_email(address)
+    newsletters = list(newsletters)
+    if not newsletters:
+        raise ValueError("subscribe() needs at least one newsletter")
+    if is_suppressed(address):
+        _enqueue_confirmation(None)
+        return None
+
+    now = timezone.now()
+    subscriber = Subscriber.objects.select_for_update().with_email(address).first()
+    if subscriber is None:
+        subscriber = Subscriber(
+            email=address,
+            first_name=first_name.strip()[:100],
+            source=source,
+            consent_text=consent_text,
+            consent_ip=ip,
+            consent_at=now,
+        )
+        subscriber.full_clean()
+        try:
+            with transaction.atomic():
+                subscriber.save()
+        except IntegrityError:
+            # Someone signed the same address up a moment ago; carry on with their row.
+            subscriber = Subscriber.objects.select_for_update().with_email(address).get()
+    elif subscriber.status in BLOCKED_STATUSES:
+        _enqueue_confirmation(None)
+        return None
+    elif first_name.strip() and not subscriber.first_name:
+        subscriber.first_name = first_name.strip()[:100]
+        subscriber.save(update_fields=["first_name"])
+
+    existing = {
+        subscription.newsletter_id: subscription
+        for subscription in subscriber.subscriptions.select_for_update()
+    }
+    requested = []
+    for newsletter in newsletters:
+        subscription = existing.get(newsletter.pk)
+        if subscription is None:
+            Subscription.objects.create(subscriber=subscriber, newsletter=newsletter)
+            requested.append(newsletter)
+        elif subscription.status == Subscription.Status.UNSUBSCRIBED:
+            # Coming back after leaving still needs a fresh confirmation.
+            subscription.status = Subscription.Status.PENDING
+            subscription.save(update_fields=["status"])
+            requested.append(newsletter)
+        elif subscription.status == Subscription.Status.PENDING:
+            requested.append(newsletter)
+    _record_events(
+        subscriber, ConsentEvent.Kind.SIGNUP, requested, method=method, ip_address=ip, actor=actor
+    )
+    _enqueue_confirmation(subscriber.pk)
+    return subscriber
+
+
+def request_fresh_confirmation(*, email: str = "", subscriber_id: int | None = None) -> None:
+    """Queue a new confirmation link for a pending address (from the expired-link page).
+
+    Says nothing about whether the address exists: the task finds out in the background.
+    """
+    if subscriber_id is None:
+        subscriber_id = (
+            Subscriber.objects.with_email(email).values_list("pk", flat=True).first()
+            if email
+            else None
+        )
+    from .tasks import send_confirmation_email_task
+
+    send_confirmation_email_task.enqueue(subscriber_id, False)
+
+
+@transaction.atomic
+def confirm(*, subscriber: Subscriber, ip: str | None = None) -> ConfirmResult:
+    """The reader clicked the link in the confirmation email: pending subscriptions go live."""
+    subscriber = _locked(subscriber)
+    result = ConfirmResult()
+    if subscriber.status in BLOCKED_STATUSES or is_suppressed(subscriber.email or ""):
+        return result
+    now = timezone.now()
+    subscriptions = list(subscriber.subscriptions.select_related("newsletter"))
+    pending = [s for s in subscriptions if s.status == Subscription.Status.PENDING]
+    for subscription in pending:
+        subscription.status = Subscription.Status.ACTIVE
+        subscription.subscribed_at = now
+        subscription.unsubscribed_at = None
+    Subscription.objects.bulk_update(pending, ["status", "subscribed_at", "unsubscribed_at"])
+    if pending and subscriber.confirmed_at is None:
+        subscriber.confirmed_at = now
+        subscriber.save(update_fields=["confirmed_at"])
+    result.newly_confirmed = [s.newsletter for s in pending]
+    result.active = [s.newsletter for s in subscriptions if s.status == Subscription.Status.ACTIVE]
+    _record_events(
+        subscriber,
+        ConsentEvent.Kind.CONFIRMATION,
+        result.newly_confirmed,
+        method="email link",
+        ip_address=ip,
+    )
+    _sync_subscriber_status(subscriber)
+    return result
+
+
+@transaction.atomic
+def unsubscribe(
+    *,
+    subscriber: Subscriber,
+    newsletter: Newsletter | None = None,
+    method: str = "email link",
+    ip: str | None = None,
+    actor=None,
+    kind: str = ConsentEvent.Kind.UNSUBSCRIBE,
+    detail: str = "",
+) -> list[Newsletter]:
+    """Stop `newsletter` (None: every newsletter) at once. Idempotent; returns what changed."""
+    subscriber = _locked(subscriber)
+    subscriptions = subscriber.subscriptions.filter(
+        status__in=LIVE_SUBSCRIPTION_STATUSES
+    ).select_related("newsletter")
+    if newsletter is not None:
+        subscriptions = subscriptions.filter(newsletter=newsletter)
+    subscriptions = list(subscriptions)
+    now = timezone.now()
+    for subscription in subscriptions:
+        subscription.status = Subscription.Status.UNSUBSCRIBED
+        subscription.unsubscribed_at = now
+    Subscription.objects.bulk_update(subscriptions, ["status", "unsubscribed_at"])
+    left = [s.newsletter for s in subscriptions]
+    _record_events(subscriber, kind, left, method=method, ip_address=ip, actor=actor, detail=detail)
+    _sync_subscriber_status(subscriber)
+    return left
+
+
+@transaction.atomic
+def resubscribe(
+    *,
+    subscriber: Subscriber,
+    newsletters: Iterable[Newsletter],
+    method: str = "email link",
+    ip: str | None = None,
+    actor=None,
+) -> list[Newsletter]:
+    """Undo an unsubscribe from a signed link (the reader proved the mailbox is theirs).
+
+    Only for someone who confirmed before; blocked or suppressed addresses stay out.
+    """
+    subscriber = _locked(subscriber)
+    if (
+        subscriber.confirmed_at is None
+        or subscriber.status in BLOCKED_STATUSES
+        or is_suppressed(subscriber.email or "")
+    ):
+        return []
+    kind = ConsentEvent.Kind.RESUBSCRIBE
+    return _switch_on(subscriber, list(newsletters), kind, method, ip, actor)
+
+
+def _switch_on(subscriber, newsletters, kind, method, ip, actor) -> list[Newsletter]:
+    now = timezone.now()
+    existing = {s.newsletter_id: s for s in subscriber.subscriptions.all()}
+    changed, to_update = [], []
+    for newsletter in newsletters:
+        subscription = existing.get(newsletter.pk)
+        if subscription is None:
+            Subscription.objects.create(
+                subscriber=subscriber,
+                newsletter=newsletter,
+                status=Subscription.Status.ACTIVE,
+                subscribed_at=now,
+            )
+        elif subscription.status != Subscription.Status.ACTIVE:
+            subscription.status = Subscription.Status.ACTIVE
+            subscription.subscribed_at = now
+            subscription.unsubscribed_at = None
+            to_update.append(subscription)
+        else:
+            continue
+        changed.append(newsletter)
+    Subscription.objects.bulk_update(to_update, ["status", "subscribed_at", "unsubscribed_at"])
+    if changed and subscriber.confirmed_at is None:
+        subscriber.confirmed_at = now
+        subscriber.save(update_fields=["confirmed_at"])
+    _record_events(subscriber, kind, changed, method=method, ip_address=ip, actor=actor)
+    _sync_subscriber_status(subscriber)
+    return changed
+
+
+@transaction.atomic
+def set_preferences(
+    *,
+    subscriber: Subscriber,
+    newsletters: Iterable[Newsletter],
+    ip: str | None = None,
+    method: str = "preference page",
+) -> tuple[list[Newsletter], list[Newsletter]]:
+    """Receive exactly `newsletters` from now on (empty: leave them all). Returns (on, off).
+
+    The link to this page only ever goes to the subscriber's own mailbox, so switching a
+    newsletter on here is a confirmed opt-in.
+    """
+    subscriber = _locked(subscriber)
+    wanted = {newsletter.pk: newsletter for newsletter in newsletters}
+    switched_off = []
+    for subscription in subscriber.subscriptions.filter(
+        status__in=LIVE_SUBSCRIPTION_STATUSES
+    ).exclude(newsletter__in=list(wanted)):
+        switched_off += unsubscribe(
+            subscriber=subscriber,
+            newsletter=subscription.newsletter,
+            method=method,
+            ip=ip,
+            kind=ConsentEvent.Kind.PREFERENCES,
+            detail="Switched off",
+        )
+    if subscriber.status in BLOCKED_STATUSES or is_suppressed(subscriber.email or ""):
+        return [], switched_off
+    switched_on = _switch_on(
+        subscriber, list(wanted.values()), ConsentEvent.Kind.PREFERENCES, method, ip, None
+    )
+    return switched_on, switched_off
+
+
+def _suppress(address_hash: str, reason: str) -> None:
+    Suppression.objects.get_or_create(email_hash=address_hash, defaults={"reason": reason})
+
+
+def _block(subscriber: Subscriber, *, status: str, kind: str, method: str, detail: str) -> None:
+    left = unsubscribe(subscriber=subscriber, method=method, kind=kind, detail=detail)
+    if not left:
+        record_event(subscriber=subscriber, kind=kind, method=method, detail=detail)
+    subscriber.status = status
+    subscriber.save(update_fields=["status"])
+
+
+@transaction.atomic
+def record_bounce(*, email: str, hard: bool, detail: str = "", method: str = "webhook") -> bool:
+    """A bounce report. A hard bounce, or SOFT_BOUNCE_LIMIT soft ones within
+    SOFT_BOUNCE_WINDOW_DAYS, marks the address bounced and suppresses it. True if it did."""
+    address = normalize_email(email)
+    subscriber = Subscriber.objects.select_for_update().with_email(address).first()
+    if not hard:
+        if subscriber is None:
+            return False
+        record_event(
+            subscriber=subscriber,
+            kind=ConsentEvent.Kind.SOFT_BOUNCE,
+            method=method,
+            detail=detail,
+        )
+        since = timezone.now() - timedelta(days=settings.SOFT_BOUNCE_WINDOW_DAYS)
+        recent = subscriber.events.filter(
+            kind=ConsentEvent.Kind.SOFT_BOUNCE, created_at__gte=since
+        ).count()
+        if recent < settings.SOFT_BOUNCE_LIMIT:
+            return False
+        detail = f"{recent} soft bounces in {settings.SOFT_BOUNCE_WINDOW_DAYS} days. {detail}"
+    _suppress(email_hash(address), Suppression.Reason.BOUNCED)
+    if subscriber is not None and subscriber.status not in BLOCKED_STATUSES:
+        _block(
+            subscriber,
+            status=Subscriber.Status.BOUNCED,
+            kind=ConsentEvent.Kind.BOUNCE,
+            method=method,
+            detail=detail.strip(),
+        )
+    return True
+
+
+@transaction.atomic
+def record_complaint(*, email: str, detail: str = "", method: str = "webhook") -> None:
+    """A spam complaint: out of every newsletter at once, and suppressed."""
+    address = normalize_email(email)
+    _suppress(email_hash(address), Suppression.Reason.COMPLAINED)
+    subscriber = Subscriber.objects.select_for_update().with_email(address).first()
+    if subscriber is not None and subscriber.status not in (
+        Subscriber.Status.COMPLAINED,
+        Subscriber.Status.ERASED,
+    ):
+        _block(
+            subscriber,
+            status=Subscriber.Status.COMPLAINED,
+            kind=ConsentEvent.Kind.COMPLAINT,
+            method=method,
+            detail=detail,
+        )
+
+
+@transaction.atomic
+def erase_subscriber(*, subscriber: Subscriber, actor=None) -> None:
+    """GDPR erasure: forget who this was, keep that someone was (for honest counts).
+
+    The email, name, consent text and every IP go; the history keeps only kinds and dates;
+    a hash of the address joins the suppression list so no import brings it back.
+    """
+    subscriber = _locked(subscriber)
+    if subscriber.status == Subscriber.Status.ERASED:
+        return
+    if subscriber.email:
+        _suppress(email_hash(subscriber.email), Suppression.Reason.ERASED)
+    unsubscribe(subscriber=subscriber, method="erasure", actor=actor)
+    subscriber.events.update(ip_address=None, detail="", method="")
+    # Delivery errors can quote the address back (e.g. "550 <name@example.org> unknown").
+    subscriber.deliveries.exclude(error="").update(error="")
+    subscriber.email = None
+    subscriber.email_hash = ""
+    subscriber.first_name = ""
+    subscriber.consent_text = ""
+    subscriber.consent_ip = None
+    subscriber.status = Subscriber.Status.ERASED
+    subscriber.save(
+        update_fields=["email", "email_hash", "first_name", "consent_text", "consent_ip", "status"]
+    )
+    record_event(subscriber=subscriber, kind=ConsentEvent.Kind.ERASURE, method="staff", actor=actor)
+
+
+def pending_purge_queryset(*, older_than_days: int | None = None, now=None):
+    days = settings.PENDING_SUBSCRIBER_PURGE_DAYS if older_than_days is None else older_than_days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return Subscriber.objects.filter(
+        status=Subscriber.Status.PENDING,
+        confirmed_at__isnull=True,
+        created_at__lt=cutoff,
+    ).exclude(last_confirmation_sent_at__gte=cutoff)
+
+
+def purge_pending_subscribers(*, older_than_days: int | None = None, batch_size: int = 1000) -> int:
+    """Delete signups nobody confirmed within the window (their consent never happened)."""
+    deleted = 0
+    queryset = pending_purge_queryset(older_than_days=older_than_days)
+    while True:
+        ids = list(queryset.values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            Subscriber.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+
+
+def subscriber_newsletters(subscriber: Subscriber) -> Iterator[tuple[Newsletter, str | None]]:
+    """Every newsletter a preference page offers, with this subscriber's status for each."""
+    statuses = dict(subscriber.subscriptions.values_list("newsletter_id", "status"))
+    offered = Newsletter.objects.filter(is_public=True) | Newsletter.objects.filter(
+        pk__in=list(statuses)
+    )
+    for newsletter in offered.distinct().order_by("position", "name"):
+        yield newsletter, statuses.get(newsletter.pk)

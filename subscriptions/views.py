@@ -1,0 +1,329 @@
+"""Reader-facing pages: signup, confirmation, one-click unsubscribe, preferences.
+
+CSRF: the signup box is printed into pages that one cached copy serves to everyone, so it
+cannot carry a per-visitor token; the signup endpoint is exempt and guarded instead by
+double opt-in, a honeypot and rate limits. Every other endpoint here carries a signed token
+in its URL, a secret a forged cross-site request cannot know, and mail clients POST to the
+unsubscribe URL without cookies (RFC 8058), so those are exempt too.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from newsletters.models import Newsletter
+from newsroom.clientip import client_ip
+from newsroom.ratelimit import RateLimit
+
+from . import services, tokens
+from .forms import PreferencesForm, ResendConfirmationForm, SignupForm
+from .models import Subscriber, Subscription, normalize_email
+
+THANKS = "Thank you for signing up. We've sent you a confirmation email."
+REFUSED = (
+    "We've had a lot of signup attempts from your connection or for this address in a short "
+    "time, so we've paused signups for it. Please try again in an hour. If you already signed "
+    "up, check your inbox (and spam folder) for our confirmation email."
+)
+
+
+def signup_limits():
+    return (
+        RateLimit("signup-ip", settings.SIGNUP_RATE_LIMIT_PER_IP),
+        RateLimit("signup-address", settings.SIGNUP_RATE_LIMIT_PER_ADDRESS),
+    )
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _safe_next(request, value: str) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class SignupView(View):
+    template_name = "subscriptions/signup.html"
+
+    def get(self, request):
+        wanted = request.GET.getlist("newsletter")
+        public = list(Newsletter.objects.public())
+        initial = [n.slug for n in public if n.slug in wanted] or [
+            n.slug for n in public if n.is_default
+        ]
+        form = SignupForm(
+            initial={"newsletters": initial, "next": _safe_next(request, request.GET.get("next"))}
+        )
+        return render(request, self.template_name, {"form": form, "newsletters": public})
+
+    def post(self, request):
+        ip = client_ip(request)
+        ip_limit, address_limit = signup_limits()
+        if not ip_limit.hit(ip):
+            return self._refused(request)
+        form = SignupForm(request.POST)
+        if form.is_bot():
+            # Bots get the same thank-you a person would, and nothing is created or sent.
+            return self._done(request, form.data.get("next", ""))
+        if not form.is_valid():
+            return self._invalid(request, form)
+        email = form.cleaned_data["email"]
+        if not address_limit.hit(normalize_email(email)):
+            return self._refused(request)
+        services.subscribe(
+            email=email,
+            newsletters=form.cleaned_data["newsletters"],
+            first_name=form.cleaned_data["first_name"],
+            ip=ip,
+        )
+        return self._done(request, form.cleaned_data["next"])
+
+    def _done(self, request, next_url):
+        if _wants_json(request):
+            return JsonResponse({"ok": True, "message": THANKS})
+        url = reverse("subscriptions:signup_thanks")
+        next_url = _safe_next(request, next_url)
+        if next_url:
+            url += "?" + urlencode({"next": next_url})
+        return redirect(url, permanent=False)
+
+    def _invalid(self, request, form):
+        if _wants_json(request):
+            errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+            return JsonResponse({"ok": False, "errors": errors}, status=400)
+        context = {"form": form, "newsletters": list(Newsletter.objects.public())}
+        return render(request, self.template_name, context, status=400)
+
+    def _refused(self, request):
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "message": REFUSED}, status=429)
+        return render(
+            request, "subscriptions/signup_refused.html", {"message": REFUSED}, status=429
+        )
+
+
+def signup_thanks(request):
+    return render(
+        request,
+        "subscriptions/signup_thanks.html",
+        {"message": THANKS, "next": _safe_next(request, request.GET.get("next", ""))},
+    )
+
+
+def _subscriber(subscriber_id):
+    return Subscriber.objects.filter(pk=subscriber_id).exclude(email=None).first()
+
+
+@never_cache
+def confirm(request, token):
+    try:
+        subscriber_id, expired = tokens.read_confirmation_token(token)
+    except signing.BadSignature:
+        return _invalid_link(request, status=400)
+    subscriber = _subscriber(subscriber_id)
+    if subscriber is None:
+        return _invalid_link(request, status=404)
+    if expired:
+        return _invalid_link(request, token=token, expired=True)
+    result = services.confirm(subscriber=subscriber, ip=client_ip(request))
+    return render(
+        request,
+        "subscriptions/welcome.html",
+        {
+            "subscriber": subscriber,
+            "result": result,
+            "preferences_url": tokens.preferences_url(subscriber),
+        },
+    )
+
+
+def _invalid_link(request, *, token="", expired=False, status=200):
+    return render(
+        request,
+        "subscriptions/link_invalid.html",
+        {"token": token, "expired": expired, "form": ResendConfirmationForm()},
+        status=status,
+    )
+
+
+@csrf_exempt
+@never_cache
+def resend_confirmation(request):
+    """A fresh confirmation link, asked for from the expired-link page. Reveals nothing."""
+    if request.method != "POST":
+        return redirect("subscriptions:signup")
+    ip_limit, address_limit = signup_limits()
+    if not ip_limit.hit(client_ip(request)):
+        return render(
+            request, "subscriptions/signup_refused.html", {"message": REFUSED}, status=429
+        )
+    token = request.POST.get("token", "")
+    if token:
+        try:
+            subscriber_id, _ = tokens.read_confirmation_token(token)
+        except signing.BadSignature:
+            return _invalid_link(request, status=400)
+        services.request_fresh_confirmation(subscriber_id=subscriber_id)
+    else:
+        form = ResendConfirmationForm(request.POST)
+        if not form.is_valid():
+            context = {"form": form, "token": "", "expired": True}
+            return render(request, "subscriptions/link_invalid.html", context, status=400)
+        email = normalize_email(form.cleaned_data["email"])
+        if address_limit.hit(email):
+            services.request_fresh_confirmation(email=email)
+    return render(request, "subscriptions/resend_sent.html")
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class UnsubscribeView(View):
+    """GET: a page with one button. POST: unsubscribed at once (RFC 8058 one-click)."""
+
+    template_name = "subscriptions/unsubscribe.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.subscriber = self.newsletter = None
+        self.token_ok = True
+        try:
+            subscriber_id, newsletter_id = tokens.read_unsubscribe_token(kwargs["token"])
+        except signing.BadSignature:
+            self.token_ok = False
+            return
+        self.subscriber = _subscriber(subscriber_id)
+        if newsletter_id is not None:
+            self.newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
+
+    def context(self, **extra):
+        subscriber, newsletter = self.subscriber, self.newsletter
+        receiving = False
+        if subscriber is not None:
+            live = subscriber.subscriptions.filter(
+                status__in=[Subscription.Status.ACTIVE, Subscription.Status.PENDING]
+            )
+            if newsletter is not None:
+                live = live.filter(newsletter=newsletter)
+            receiving = live.exists()
+        return {
+            "subscriber": subscriber,
+            "newsletter": newsletter,
+            "receiving": receiving,
+            "token": self.kwargs["token"],
+            "preferences_url": tokens.preferences_url(subscriber) if subscriber else "",
+            **extra,
+        }
+
+    def get(self, request, token):
+        if not self.token_ok:
+            return render(request, self.template_name, {"bad_token": True}, status=400)
+        return render(request, self.template_name, self.context())
+
+    def post(self, request, token):
+        if not self.token_ok:
+            return render(request, self.template_name, {"bad_token": True}, status=400)
+        left = []
+        if self.subscriber is not None:
+            one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+            left = services.unsubscribe(
+                subscriber=self.subscriber,
+                newsletter=self.newsletter,
+                method="one-click (mail client)" if one_click else "unsubscribe page",
+                ip=client_ip(request),
+            )
+        return render(request, self.template_name, self.context(done=True, left=left))
+
+
+@csrf_exempt
+@never_cache
+def resubscribe(request, token):
+    """The "changed your mind?" button on the unsubscribe page."""
+    if request.method != "POST":
+        return redirect("subscriptions:unsubscribe", token=token)
+    try:
+        subscriber_id, newsletter_id = tokens.read_unsubscribe_token(token)
+    except signing.BadSignature:
+        return render(request, "subscriptions/unsubscribe.html", {"bad_token": True}, status=400)
+    subscriber = _subscriber(subscriber_id)
+    newsletter = Newsletter.objects.filter(pk=newsletter_id).first() if newsletter_id else None
+    if subscriber is None:
+        return redirect("subscriptions:signup")
+    if newsletter is None:
+        return redirect(tokens.preferences_url(subscriber))
+    back = services.resubscribe(
+        subscriber=subscriber, newsletters=[newsletter], ip=client_ip(request)
+    )
+    return render(
+        request,
+        "subscriptions/resubscribed.html",
+        {
+            "newsletter": newsletter,
+            "ok": bool(back)
+            or subscriber.subscriptions.filter(
+                newsletter=newsletter, status=Subscription.Status.ACTIVE
+            ).exists(),
+            "preferences_url": tokens.preferences_url(subscriber),
+        },
+    )
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class PreferencesView(View):
+    """Every newsletter on or off, or leave them all, from a signed link (no account)."""
+
+    template_name = "subscriptions/preferences.html"
+
+    def dispatch(self, request, token):
+        try:
+            subscriber_id = tokens.read_preferences_token(token)
+        except signing.BadSignature:
+            return render(request, self.template_name, {"bad_token": True}, status=400)
+        self.subscriber = _subscriber(subscriber_id)
+        if self.subscriber is None:
+            return render(request, self.template_name, {"gone": True}, status=404)
+        self.choices = list(services.subscriber_newsletters(self.subscriber))
+        return super().dispatch(request, token)
+
+    def render_page(self, form, status=200, **extra):
+        receiving = {n.pk for n, status in self.choices if status == Subscription.Status.ACTIVE}
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "subscriber": self.subscriber,
+                "choices": [(n, n.pk in receiving) for n, _ in self.choices],
+                "blocked": self.subscriber.is_blocked,
+                **extra,
+            },
+            status=status,
+        )
+
+    def get(self, request, token):
+        offered = [n for n, _ in self.choices]
+        return self.render_page(PreferencesForm(offered=offered))
+
+    def post(self, request, token):
+        offered = [n for n, _ in self.choices]
+        form = PreferencesForm(request.POST, offered=offered)
+        if not form.is_valid():
+            return self.render_page(form, status=400)
+        wanted = [] if "leave_all" in request.POST else list(form.cleaned_data["newsletters"])
+        on, off = services.set_preferences(
+            subscriber=self.subscriber, newsletters=wanted, ip=client_ip(request)
+        )
+        self.choices = list(services.subscriber_newsletters(self.subscriber))
+        return self.render_page(
+            PreferencesForm(offered=offered), saved=True, switched_on=on, switched_off=off
+        )
