@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Stories"
+
+    def ready(self):
+        from . import signals
+        from .models import Photo, Section
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                signals.forget_navigation_sections,
+                sender=Section,
+                dispatch_uid="articles.forget_navigation_sections",
+            )
+        post_delete.connect(
+            signals.delete_photo_renditions,
+            sender=Photo,
+            dispatch_uid="articles.delete_photo_renditions",
+        )

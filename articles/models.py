@@ -3,11 +3,14 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
@@ -294,6 +297,22 @@ class Article(models.Model):
     def byline_authors(self):
         return [byline.author for byline in self.ordered_bylines]
 
+    @property
+    def lead_credit(self):
+        return self.lead_photo.credit if self.lead_photo else ""
+
+    @property
+    def excerpt(self):
+        """The standfirst, or the body's opening words when there is none (cards, meta)."""
+        if self.dek:
+            return self.dek
+        return Truncator(" ".join(strip_tags(self.body).split())).words(40)
+
+    @property
+    def was_updated(self):
+        """True when the story changed after publication, so "Updated …" is worth showing."""
+        return bool(self.updated_at and self.publish_at and self.updated_at > self.publish_at)
+
 
 class Byline(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
@@ -342,3 +361,44 @@ class RelatedEmbed(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} in {self.article_id}"
+
+    def clean(self):
+        from .embeds import ALLOWED_PROVIDERS, parse_media_url
+
+        errors = {}
+        if self.kind == self.Kind.STORY:
+            if not self.target_article_id:
+                errors["target_article"] = "Choose the story this card points to."
+            elif self.article_id and self.target_article_id == self.article_id:
+                errors["target_article"] = "A story cannot point to itself."
+        elif self.kind == self.Kind.LINK:
+            if not self.url:
+                errors["url"] = "A link card needs the address it points to."
+            if not self.title:
+                errors["title"] = "A link card needs a title."
+        elif self.kind == self.Kind.MEDIA:
+            if not self.url:
+                errors["url"] = f"Paste the address of a {ALLOWED_PROVIDERS} post or video."
+            elif parse_media_url(self.url) is None:
+                errors["url"] = (
+                    f"This address cannot be embedded. Only {ALLOWED_PROVIDERS} "
+                    "addresses are allowed; use an outside link card for anything else."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @cached_property
+    def media(self):
+        """Embed data for a media embed's URL (see articles.embeds), None otherwise."""
+        from .embeds import parse_media_url
+
+        return parse_media_url(self.url) if self.kind == self.Kind.MEDIA else None
+
+    @property
+    def is_visible(self):
+        """Whether readers see this embed: a story card only while its story is public."""
+        if self.kind == self.Kind.STORY:
+            return self.target_article is not None and self.target_article.is_published
+        if self.kind == self.Kind.LINK:
+            return bool(self.url and self.title)
+        return self.media is not None

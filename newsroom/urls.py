@@ -1,9 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("newsletters/", include("newsletters.urls")),
     path("subscriptions/", include("subscriptions.urls")),
     # Provider webhooks (bounces, complaints), e.g. /anymail/postmark/tracking/.

@@ -1,0 +1,196 @@
+"""Template tags for the reader site: photos, times, story bodies and structured data.
+
+{% load newsroom_tags %}
+{% picture photo sizes="(min-width: 1024px) 760px, 100vw" eager=True %}
+{{ article.publish_at|card_time }}          "2 hours ago" today, "December 26, 2023" before
+{% body_segments article as segments %}     body blocks with related embeds between them
+{% json_ld data %}                          <script type="application/ld+json">, escaped
+{{ "/story/x/"|absolute }}                  SITE_URL + path
+"""
+
+import json
+from datetime import timedelta
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles import renditions
+from articles.body import body_segments as split_body
+
+register = template.Library()
+
+# Everything that could end a <script> element or start markup inside it.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+LONG_DATE = "F j, Y"
+LONG_DATETIME = "F j, Y g:i A"
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(photo, sizes="100vw", eager=False, css_class="", alt=None):
+    """A <picture> with WebP and JPEG srcsets, width/height and lazy or eager loading.
+
+    The lead photo of a page passes eager=True: it loads at once with fetchpriority=high;
+    everything else loads lazily. Reads only `photo.renditions`: no query, no file access.
+    """
+    if photo is None or not photo.image:
+        return {"photo": None}
+    default = renditions.default_rendition(photo)
+    jpeg_srcset = renditions.srcset(photo, "jpeg") or f"{default.url} {default.width}w"
+    return {
+        "photo": photo,
+        "src": default.url,
+        "width": default.width,
+        "height": default.height,
+        "webp_srcset": renditions.srcset(photo, "webp"),
+        "jpeg_srcset": jpeg_srcset,
+        "sizes": sizes,
+        "eager": eager,
+        "css_class": css_class,
+        "alt": photo.alt_text if alt is None else alt,
+        "object_position": f"{photo.focal_x * 100:.0f}% {photo.focal_y * 100:.0f}%",
+    }
+
+
+@register.filter
+def card_time(value):
+    """Relative time for today's stories ("2 hours ago"), the date for older ones."""
+    if not value:
+        return ""
+    now = timezone.now()
+    if timezone.localdate(value) != timezone.localdate(now) or value > now:
+        return format_date(timezone.localtime(value), LONG_DATE)
+    elapsed = now - value
+    if elapsed < timedelta(minutes=1):
+        return "Just now"
+    if elapsed < timedelta(hours=1):
+        minutes = int(elapsed.total_seconds() // 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    hours = int(elapsed.total_seconds() // 3600)
+    return f"{hours} hour{'s' if hours != 1 else ''} ago"
+
+
+@register.filter
+def feed_time(value):
+    """ "4:16 PM" for today's items, "Dec. 26" for older ones (News Feed blocks)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    if local.date() == timezone.localdate():
+        return format_date(local, "g:i A")
+    return format_date(local, "M j")
+
+
+@register.filter
+def long_datetime(value):
+    """ "December 27, 2023 4:16 PM" in the outlet's time zone."""
+    if not value:
+        return ""
+    return format_date(timezone.localtime(value), LONG_DATETIME)
+
+
+@register.simple_tag
+def body_segments(article):
+    return split_body(article)
+
+
+@register.filter
+def absolute(path):
+    """An absolute URL on the public site for a path (absolute URLs pass through)."""
+    if not path:
+        return ""
+    path = str(path)
+    if path.startswith(("http://", "https://")):
+        return path
+    if path.startswith("//"):
+        return f"{settings.SITE_URL.split(':', 1)[0]}:{path}"
+    return f"{settings.SITE_URL}{path if path.startswith('/') else '/' + path}"
+
+
+@register.simple_tag
+def site_name():
+    """The outlet's name, also where no context processor ran (the 500 page)."""
+    return settings.SITE_NAME
+
+
+def photo_image_url(photo):
+    """Absolute URL of the widest JPEG rendition, for Open Graph and JSON-LD."""
+    if photo is None or not photo.image:
+        return ""
+    return absolute(renditions.largest_rendition(photo).url)
+
+
+register.filter("photo_image_url", photo_image_url)
+
+
+@register.simple_tag
+def json_ld(data):
+    """A JSON-LD script element; `<`, `>` and `&` are escaped so no text can close it."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload.translate(JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped above
+    )
+
+
+def _publisher():
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": f"{settings.SITE_URL}/",
+        "logo": {"@type": "ImageObject", "url": absolute(f"{settings.STATIC_URL}img/logo.png")},
+    }
+
+
+def _author_data(author):
+    return {
+        "@type": "Organization" if author.kind == author.Kind.DESK else "Person",
+        "name": author.name,
+        "url": absolute(author.get_absolute_url()),
+    }
+
+
+@register.simple_tag
+def article_json_ld(article):
+    """NewsArticle structured data for a story page (uses prefetched bylines)."""
+    url = absolute(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "description": article.excerpt,
+        "datePublished": timezone.localtime(article.publish_at).isoformat(),
+        "dateModified": timezone.localtime(
+            article.updated_at if article.was_updated else article.publish_at
+        ).isoformat(),
+        "author": [_author_data(author) for author in article.byline_authors],
+        "articleSection": article.section.name,
+        "publisher": _publisher(),
+        "isAccessibleForFree": True,
+    }
+    image = photo_image_url(article.lead_photo)
+    if image:
+        data["image"] = [image]
+    tags = [tag.name for tag in article.tags.all()]
+    if tags:
+        data["keywords"] = tags
+    return json_ld(data)
+
+
+@register.simple_tag
+def website_json_ld():
+    return json_ld(
+        {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": settings.SITE_NAME,
+            "url": f"{settings.SITE_URL}/",
+            "publisher": _publisher(),
+        }
+    )
