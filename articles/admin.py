@@ -1,0 +1,511 @@
+"""The newsroom's admin: where journalists write, illustrate and publish stories."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+
+from . import services
+from .forms import ArticleAdminForm, BylineInlineForm, BylineInlineFormSet, PhotoAdminForm
+from .models import Article, Author, Byline, Photo, RelatedEmbed, Section
+from .widgets import PhotoPreviewSelect, photo_thumbnail, popular_tags
+
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "Write, illustrate and publish"
+admin.site.site_url = "/"
+
+
+def thumbnail_html(photo, *, width=72):
+    if photo is None:
+        return format_html('<span class="thumb thumb-empty" style="width:{}px"></span>', width)
+    thumbnail = photo_thumbnail(photo)
+    height = round(width * thumbnail.height / max(thumbnail.width, 1))
+    return format_html(
+        '<img class="thumb" src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
+        thumbnail.url,
+        photo.alt_text,
+        width,
+        height,
+    )
+
+
+class PhotoPickerMixin:
+    """Foreign keys to Photo get the autocomplete picker with a thumbnail preview."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Photo and "widget" not in kwargs:
+            kwargs["widget"] = PhotoPreviewSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- Sections ------------------------------------------------------------------------------
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "shown_in_navigation", "story_count", "slug"]
+    list_editable = ["position", "shown_in_navigation"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description", "position", "shown_in_navigation"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("articles"))
+
+    @admin.display(description="stories", ordering="story_count")
+    def story_count(self, section):
+        url = reverse("admin:articles_article_changelist")
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            url,
+            urlencode({"section__id__exact": section.pk}),
+            section.story_count,
+        )
+
+
+# --- Authors -------------------------------------------------------------------------------
+
+
+@admin.register(Author)
+class AuthorAdmin(PhotoPickerMixin, admin.ModelAdmin):
+    list_display = ["portrait", "name", "kind", "job_title", "user", "story_count"]
+    list_display_links = ["portrait", "name"]
+    list_filter = ["kind"]
+    list_select_related = ["photo", "user"]
+    search_fields = ["name", "job_title", "user__username", "user__email"]
+    autocomplete_fields = ["photo", "user"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "job_title"]}),
+        (
+            "Author page",
+            {
+                "fields": ["photo", "bio"],
+                "description": "Shown on the author's page and in the box under their stories.",
+            },
+        ),
+        ("Contact", {"fields": ["email", "website_url", "x_handle"]}),
+        ("Staff login", {"fields": ["user"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("bylines"))
+
+    @admin.display(description="photo")
+    def portrait(self, author):
+        return thumbnail_html(author.photo, width=48)
+
+    @admin.display(description="stories", ordering="story_count")
+    def story_count(self, author):
+        url = reverse("admin:articles_article_changelist")
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            url,
+            urlencode({"authors__id__exact": author.pk}),
+            author.story_count,
+        )
+
+
+# --- Photos --------------------------------------------------------------------------------
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoAdminForm
+    list_display = ["thumbnail", "caption", "credit", "size", "created_at", "uploaded_by"]
+    list_display_links = ["thumbnail", "caption"]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["caption", "credit", "alt_text"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["preview", "size", "rendition_summary", "uploaded_by", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["image", "preview"]}),
+        (
+            "For readers",
+            {
+                "fields": ["caption", "credit", "alt_text"],
+                "description": "All three are required: readers see the caption and credit "
+                "under the photo; the description is read aloud to readers who cannot see it.",
+            },
+        ),
+        (
+            "Cropping",
+            {
+                "fields": ["focal_x", "focal_y"],
+                "classes": ["collapse"],
+                "description": "The point kept in view when a layout crops the photo.",
+            },
+        ),
+        ("Record", {"fields": ["size", "rendition_summary", "uploaded_by", "created_at"]}),
+    ]
+
+    def get_urls(self):
+        return [
+            path(
+                "thumbnail/",
+                self.admin_site.admin_view(self.thumbnail_view),
+                name="articles_photo_thumbnail",
+            ),
+            *super().get_urls(),
+        ]
+
+    def thumbnail_view(self, request):
+        """JSON for the photo picker's preview: `?id=<photo id>`."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photo_id = request.GET.get("id", "")
+        photo = Photo.objects.filter(pk=photo_id).first() if photo_id.isdigit() else None
+        if photo is None:
+            return JsonResponse({"error": "No such photo."}, status=404)
+        thumbnail = photo_thumbnail(photo)
+        return JsonResponse(
+            {
+                "id": photo.pk,
+                "url": thumbnail.url,
+                "width": thumbnail.width,
+                "height": thumbnail.height,
+                "caption": photo.caption,
+                "credit": photo.credit,
+                "alt": photo.alt_text,
+            }
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.save_photo(photo=obj, by=request.user)
+
+    @admin.display(description="photo")
+    def thumbnail(self, photo):
+        return thumbnail_html(photo, width=96)
+
+    @admin.display(description="preview")
+    def preview(self, photo):
+        if not photo.pk or not photo.image:
+            return "Shown here after you save."
+        return thumbnail_html(photo, width=320)
+
+    @admin.display(description="size")
+    def size(self, photo):
+        return f"{photo.width} × {photo.height} px" if photo.width else "—"
+
+    @admin.display(description="resized copies")
+    def rendition_summary(self, photo):
+        data = photo.renditions or {}
+        if not data.get("widths"):
+            return "Not made yet."
+        widths = ", ".join(str(width) for width in data["widths"])
+        formats = " and ".join(name.upper() for name in data.get("formats", ()))
+        return f"{widths} px wide, as {formats}"
+
+
+# --- Stories -------------------------------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status as readers experience it: a scheduled story whose time has come is live."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("in_review", "In review"),
+            ("scheduled", "Scheduled (not live yet)"),
+            ("live", "Published (live)"),
+            ("withdrawn", "Withdrawn"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "live":
+            return queryset.published()
+        if value == "scheduled":
+            return queryset.filter(
+                status__in=services.PUBLIC_STATUSES, publish_at__gt=timezone.now()
+            )
+        if value in {"draft", "in_review", "withdrawn"}:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    form = BylineInlineForm
+    formset = BylineInlineFormSet
+    autocomplete_fields = ["author"]
+    verbose_name = "byline"
+    verbose_name_plural = "bylines"
+    classes = ["bylines-inline"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is not None and obj.bylines.exists() else 2
+
+
+class RelatedEmbedInline(PhotoPickerMixin, admin.StackedInline):
+    model = RelatedEmbed
+    fk_name = "article"
+    extra = 0
+    autocomplete_fields = ["target_article", "image"]
+    verbose_name = "related embed"
+    verbose_name_plural = "related embeds (cards placed between paragraphs)"
+    classes = ["embeds-inline"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [("kind", "after_paragraph", "position"), "target_article", "url"],
+                "description": "Another story of ours: pick it, its headline, excerpt and "
+                "authors are shown as they are. Outside link: the address and a title (source, "
+                "excerpt, author line and image are optional). Media embed: paste a YouTube, "
+                "Vimeo, Telegram or X post address.",
+            },
+        ),
+        (
+            "Link card details",
+            {"fields": [("title", "source_name"), "excerpt", "author_line", "image"]},
+        ),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "excerpt":
+            formfield.widget.attrs["rows"] = 3
+        return formfield
+
+
+def _flag_action(name, flag, value, description):
+    def action(modeladmin, request, queryset):
+        changed = services.set_story_flags(queryset, **{flag: value})
+        for article in changed:
+            modeladmin.log_change(request, article, description)
+        modeladmin.message_user(
+            request,
+            f"{description}: {len(changed)} of {queryset.count()} selected stories changed.",
+            messages.SUCCESS,
+        )
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["change"])(action)
+
+
+STORY_FLAGS = [
+    ("is_featured", "featured", "Featured"),
+    ("is_editors_pick", "pick", "Editors' pick"),
+    ("in_news_feed", "feed", "News feed"),
+]
+STATUS_COLOURS = {
+    "draft": "grey",
+    "in_review": "amber",
+    "scheduled": "blue",
+    "live": "green",
+    "withdrawn": "red",
+}
+
+
+@admin.register(Article)
+class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
+    inlines = [BylineInline, RelatedEmbedInline]
+    list_display = [
+        "lead_thumbnail",
+        "headline",
+        "section",
+        "kind",
+        "status_badge",
+        "byline_names",
+        "publish_time",
+        "flags",
+    ]
+    list_display_links = ["lead_thumbnail", "headline"]
+    list_filter = [
+        StatusFilter,
+        "section",
+        "kind",
+        ("authors", admin.RelatedOnlyFieldListFilter),
+        ("publish_at", admin.DateFieldListFilter),
+        "is_featured",
+        "is_editors_pick",
+        "in_news_feed",
+    ]
+    search_fields = ["headline", "dek", "slug", "authors__name"]
+    search_help_text = "Search headlines, standfirsts, slugs and author names."
+    date_hierarchy = "publish_at"
+    list_per_page = 50
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["lead_photo"]
+    readonly_fields = [
+        "reading_minutes",
+        "updated_at",
+        "created_by",
+        "created_at",
+        "published_by",
+        "modified_at",
+    ]
+    save_on_top = True
+    actions = [
+        "publish_now",
+        _flag_action("add_to_news_feed", "in_news_feed", True, "Add to the news feed"),
+        _flag_action("remove_from_news_feed", "in_news_feed", False, "Remove from the news feed"),
+        _flag_action("mark_featured", "is_featured", True, "Mark as featured"),
+        _flag_action("unmark_featured", "is_featured", False, "Remove from featured"),
+        _flag_action("mark_editors_pick", "is_editors_pick", True, "Mark as an editors' pick"),
+        _flag_action("unmark_editors_pick", "is_editors_pick", False, "Remove from editors' picks"),
+        "withdraw_stories",
+    ]
+    # Fieldsets in the order a journalist works; the change form template puts the bylines
+    # under the first one and the related embeds under the body.
+    fieldsets = [
+        ("Story", {"fields": ["headline", "slug", "dek"]}),
+        ("Body", {"fields": ["body"], "classes": ["body-fieldset"]}),
+        ("Filing", {"fields": [("section", "kind"), "tags"]}),
+        ("Lead photo", {"fields": ["lead_photo", "lead_photo_caption"]}),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    ("status", "publish_at"),
+                    ("is_featured", "is_editors_pick", "in_news_feed"),
+                ]
+            },
+        ),
+        (
+            "Record",
+            {
+                "fields": [
+                    ("reading_minutes", "updated_at"),
+                    ("created_by", "created_at"),
+                    ("published_by", "modified_at"),
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # Card data (section, lead photo, ordered bylines) in a fixed number of queries,
+        # however many rows the changelist shows.
+        return super().get_queryset(request).with_card_data()
+
+    def get_urls(self):
+        return [
+            path(
+                "tags/suggest/",
+                self.admin_site.admin_view(self.tag_suggestions_view),
+                name="articles_article_tag_suggestions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def tag_suggestions_view(self, request):
+        """JSON list of existing tag names containing `?q=`, most used first."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:100]
+        return JsonResponse({"tags": popular_tags(limit=10, containing=query)})
+
+    def view_on_site(self, article):
+        # Only a story readers can open; a draft's public address answers 404.
+        return article.get_absolute_url() if article.is_published else None
+
+    def save_model(self, request, obj, form, change):
+        services.save_story(article=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save()
+        if formset.model is Byline:
+            services.renumber_bylines(article=form.instance)
+
+    # --- list columns ---
+
+    @admin.display(description="photo")
+    def lead_thumbnail(self, article):
+        return thumbnail_html(article.lead_photo, width=72)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, article):
+        if article.status in services.PUBLIC_STATUSES:
+            key, label = (
+                ("live", "Published") if article.is_published else ("scheduled", "Scheduled")
+            )
+        else:
+            key, label = article.status, article.get_status_display()
+        return format_html(
+            '<span class="status-badge status-{}">{}</span>', STATUS_COLOURS[key], label
+        )
+
+    @admin.display(description="bylines")
+    def byline_names(self, article):
+        return ", ".join(author.name for author in article.byline_authors) or "—"
+
+    @admin.display(description="publish time", ordering="publish_at")
+    def publish_time(self, article):
+        if article.publish_at is None:
+            return "—"
+        local = timezone.localtime(article.publish_at)
+        return format_html(
+            '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "M j, Y H:i")
+        )
+
+    @admin.display(description="flags")
+    def flags(self, article):
+        shown = [(css, label) for field, css, label in STORY_FLAGS if getattr(article, field)]
+        return format_html_join(" ", '<span class="flag flag-{}">{}</span>', shown) or "—"
+
+    # --- actions ---
+
+    @admin.action(description="Publish now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        published, refused = [], []
+        for article in queryset:
+            try:
+                services.publish(article, by=request.user)
+            except ValidationError:
+                refused.append(article)
+                continue
+            published.append(article)
+            self.log_change(request, article, "Published.")
+        if published:
+            self.message_user(request, f"{len(published)} stories are live.", messages.SUCCESS)
+        if refused:
+            names = ", ".join(f"“{article.headline}”" for article in refused)
+            self.message_user(
+                request,
+                f"Not published, no byline yet: {names}. {services.NO_BYLINE_MESSAGE}",
+                messages.ERROR,
+            )
+
+    @admin.action(description="Withdraw from the site…", permissions=["change"])
+    def withdraw_stories(self, request, queryset):
+        if request.POST.get("confirm") == "yes":
+            for article in queryset:
+                services.withdraw(article)
+                self.log_change(request, article, "Withdrawn from the site.")
+            self.message_user(
+                request,
+                f"{len(queryset)} stories withdrawn. Readers no longer see them.",
+                messages.SUCCESS,
+            )
+            return None
+        stories = list(queryset.with_card_data())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Withdraw these stories?",
+            "subtitle": None,
+            "opts": self.opts,
+            "stories": stories,
+            "live_count": sum(article.is_published for article in stories),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/withdraw_confirmation.html", context
+        )

@@ -1,0 +1,172 @@
+"""Admin forms: the story form, its byline formset and the photo upload form."""
+
+from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from PIL import Image
+
+from .models import Article, Byline, Photo
+from .services import NO_BYLINE_MESSAGE, PUBLIC_STATUSES, UNPOSITIONED
+from .validators import validate_photo_file
+from .widgets import TagSuggestWidget
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [
+            "headline",
+            "slug",
+            "dek",
+            "body",
+            "section",
+            "kind",
+            "tags",
+            "lead_photo",
+            "lead_photo_caption",
+            "status",
+            "publish_at",
+            "is_featured",
+            "is_editors_pick",
+            "in_news_feed",
+        ]
+        widgets = {
+            "tags": TagSuggestWidget(),
+            "headline": forms.TextInput(attrs={"class": "vLargeTextField headline-input"}),
+            "dek": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        }
+        help_texts = {
+            "headline": "What the story is about, in a line readers will click.",
+            "slug": (
+                "The story's web address, filled in from the headline. Keep it short; change it "
+                "only before publication, or old links will break."
+            ),
+            "body": (
+                "Paragraphs, subheadings, lists, quotes and links. Pasted formatting is cleaned: "
+                "only what the toolbar offers is kept."
+            ),
+            "section": "Where the story is filed, and which section label readers see.",
+            "kind": "Analysis, opinion and the like are labelled for readers.",
+            "tags": (
+                "People, places and topics, separated by commas. Reuse existing tags so readers "
+                "can follow a subject."
+            ),
+            "lead_photo": (
+                "Search by caption, credit or description. Upload new photos under Photos."
+            ),
+            "status": (
+                "Draft and In review stay hidden. Published goes live at the publish time; a "
+                "future time makes it Scheduled. Withdrawn takes it off the site."
+            ),
+            "publish_at": (
+                "Kyiv time (the outlet's time zone). Empty when publishing means now; a time in "
+                "the future schedules the story, no one needs to press a button then."
+            ),
+            "is_featured": "The lead slot on the home page goes to the newest featured story.",
+            "is_editors_pick": "Listed under Editors' Picks on the home page and story pages.",
+            "in_news_feed": "Also listed in the News Feed with its time and headline.",
+        }
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        clash = Article.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if clash is not None:
+            raise ValidationError(
+                "“%(headline)s” already uses the address “%(slug)s”. Change the slug, for "
+                "example by adding a place or a date.",
+                code="unique",
+                params={"headline": clash.headline, "slug": slug},
+            )
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Article.Status.SCHEDULED and not cleaned.get("publish_at"):
+            self.add_error("publish_at", "Choose the date and time this story should go live.")
+        return cleaned
+
+
+class BylineInlineForm(forms.ModelForm):
+    position = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=UNPOSITIONED,
+        widget=forms.NumberInput(attrs={"class": "vIntegerField byline-position", "min": 0}),
+        help_text="1 comes first. Leave empty to add at the end.",
+    )
+
+    class Meta:
+        model = Byline
+        fields = ["author", "position"]
+
+    def clean_position(self):
+        position = self.cleaned_data.get("position")
+        return UNPOSITIONED if position is None else position
+
+
+class BylineInlineFormSet(BaseInlineFormSet):
+    """Bylines of one story; a story going public needs at least one."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if self.instance.status not in PUBLIC_STATUSES:
+            return
+        authors = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
+        ]
+        if not authors:
+            raise ValidationError(NO_BYLINE_MESSAGE, code="no_byline")
+
+
+class PhotoImageField(forms.ImageField):
+    """The photo file: our checks (format, size, pixels) first, then a full decode.
+
+    `validate_photo_file` reads the header and `verify()`s, which does not notice a JPEG
+    cut off half way; decoding it here turns that into a form error instead of a failure
+    while making renditions. The pixel limit has been checked before, so decoding is safe.
+    """
+
+    default_error_messages = {
+        "invalid_image": "This file is not a readable image. Upload a JPEG, PNG or WebP photo.",
+    }
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        validate_photo_file(upload)
+        try:
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            raise ValidationError(
+                "This image is damaged or incomplete (perhaps the upload was cut short). "
+                "Export it again and upload the new file.",
+                code="truncated_image",
+            ) from None
+        finally:
+            upload.seek(0)
+        return super().to_python(data)
+
+
+class PhotoAdminForm(forms.ModelForm):
+    image = PhotoImageField(
+        widget=AdminFileWidget,
+        help_text=(
+            "JPEG, PNG or WebP, at least 1600 px wide for a lead photo. Resized copies for "
+            "phones and desktops are made when you save."
+        ),
+    )
+
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "credit", "alt_text", "focal_x", "focal_y"]
+        widgets = {
+            "caption": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
+        }
