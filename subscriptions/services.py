@@ -370,10 +370,17 @@ def set_preferences(
     """
     subscriber = _locked(subscriber)
     wanted = {newsletter.pk: newsletter for newsletter in newsletters}
+    switched_on = []
+    if subscriber.status not in BLOCKED_STATUSES and not is_suppressed(subscriber.email or ""):
+        kind = ConsentEvent.Kind.PREFERENCES
+        switched_on = _switch_on(subscriber, list(wanted.values()), kind, method, ip, None)
+    # Each unsubscribe() re-reads and re-locks the row, so the status it leaves is current.
     switched_off = []
-    for subscription in subscriber.subscriptions.filter(
-        status__in=LIVE_SUBSCRIPTION_STATUSES
-    ).exclude(newsletter__in=list(wanted)):
+    for subscription in (
+        subscriber.subscriptions.filter(status__in=LIVE_SUBSCRIPTION_STATUSES)
+        .exclude(newsletter__in=list(wanted))
+        .select_related("newsletter")
+    ):
         switched_off += unsubscribe(
             subscriber=subscriber,
             newsletter=subscription.newsletter,
@@ -382,11 +389,6 @@ def set_preferences(
             kind=ConsentEvent.Kind.PREFERENCES,
             detail="Switched off",
         )
-    if subscriber.status in BLOCKED_STATUSES or is_suppressed(subscriber.email or ""):
-        return [], switched_off
-    switched_on = _switch_on(
-        subscriber, list(wanted.values()), ConsentEvent.Kind.PREFERENCES, method, ip, None
-    )
     return switched_on, switched_off
 
 
