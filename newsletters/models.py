@@ -25,10 +25,14 @@ class Newsletter(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(help_text="One line on what readers get.")
     frequency = models.CharField(max_length=80, help_text='e.g. "Every weekday morning".')
-    sender_name = models.CharField(max_length=120, blank=True, help_text="Defaults to the site name.")
+    sender_name = models.CharField(
+        max_length=120, blank=True, help_text="Defaults to the site name."
+    )
     sender_email = models.EmailField(blank=True, help_text="Defaults to DEFAULT_FROM_EMAIL.")
     reply_to = models.EmailField(blank=True)
-    is_public = models.BooleanField(default=True, help_text="Listed on the site and offered at signup.")
+    is_public = models.BooleanField(
+        default=True, help_text="Listed on the site and offered at signup."
+    )
     is_default = models.BooleanField(
         default=False, help_text="The site's main newsletter, offered where no section has one."
     )
@@ -53,6 +57,19 @@ class Newsletter(models.Model):
         return reverse("newsletters:archive", kwargs={"slug": self.slug})
 
 
+def published_article_choices():
+    """Stories an issue may carry: only what readers can already see (the one public filter)."""
+    from articles.models import Article
+
+    return {"pk__in": Article.objects.published().values("pk")}
+
+
+class NewsletterIssueQuerySet(models.QuerySet):
+    def published(self):
+        """Issues readers may read on the site: sending has begun (the email links to them)."""
+        return self.filter(status__in=[NewsletterIssue.Status.SENDING, NewsletterIssue.Status.SENT])
+
+
 class NewsletterIssue(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -75,36 +92,61 @@ class NewsletterIssue(models.Model):
     scheduled_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Totals, refreshed from the Delivery rows by newsletters.sending.refresh_counts().
     recipient_count = models.PositiveIntegerField(default=0, editable=False)
     sent_count = models.PositiveIntegerField(default=0, editable=False)
     failed_count = models.PositiveIntegerField(default=0, editable=False)
+    skipped_count = models.PositiveIntegerField(default=0, editable=False)
+    uncertain_count = models.PositiveIntegerField(default=0, editable=False)
+    # The current link of the watch-task chain (see newsletters.tasks.watch_issue): a link whose
+    # token no longer matches was superseded (rescheduled, cancelled, restarted) and stops.
+    watch_token = models.CharField(max_length=32, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = NewsletterIssueQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("send_newsletterissue", "Can send or schedule newsletter issues")]
 
     def __str__(self):
         return self.subject
 
     def get_absolute_url(self):
-        return reverse(
-            "newsletters:issue", kwargs={"slug": self.newsletter.slug, "pk": self.pk}
-        )
+        return reverse("newsletters:issue", kwargs={"slug": self.newsletter.slug, "pk": self.pk})
+
+    @property
+    def is_editable(self):
+        """Content is frozen once sending starts: every recipient gets the same issue."""
+        return self.status in {self.Status.DRAFT, self.Status.SCHEDULED}
 
 
 class IssueStory(models.Model):
-    issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="issue_stories")
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    issue = models.ForeignKey(
+        NewsletterIssue, on_delete=models.CASCADE, related_name="issue_stories"
+    )
+    article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to=published_article_choices,
+        help_text="Only published stories can go into a newsletter.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = "story"
+        verbose_name_plural = "stories"
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["issue", "article"], name="issue_story_unique")
         ]
+
+    def __str__(self):
+        return f"{self.position + 1}. {self.article}"
 
 
 class Delivery(models.Model):
@@ -136,6 +178,7 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["issue", "subscriber"], name="delivery_once_per_issue")
         ]
         indexes = [models.Index(fields=["issue", "status"])]
+        verbose_name_plural = "deliveries"
 
     def __str__(self):
         return f"{self.issue_id} → {self.subscriber_id}: {self.status}"

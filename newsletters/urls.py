@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "newsletters"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.NewsletterIndexView.as_view(), name="index"),
+    path("<slug:slug>/archive/", views.NewsletterArchiveView.as_view(), name="archive"),
+    path("<slug:slug>/archive/<int:pk>/", views.IssueDetailView.as_view(), name="issue"),
+]

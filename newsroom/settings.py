@@ -142,6 +142,17 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 NEWSLETTER_POSTAL_ADDRESS = env.str(
     "NEWSLETTER_POSTAL_ADDRESS", default="The Newsroom, 1 Example Street, 01001 Kyiv"
 )
+# Sending newsletter issues (newsletters/sending.py explains the claim protocol).
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+# Messages marked "sending" per database write: 1 means at most one uncertain recipient per
+# worker crash; larger groups write less but leave more recipients uncertain after a crash.
+NEWSLETTER_SEND_GROUP = env.int("NEWSLETTER_SEND_GROUP", default=1)
+NEWSLETTER_SEND_WORKERS = env.int("NEWSLETTER_SEND_WORKERS", default=1)
+NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=4)
+NEWSLETTER_RETRY_SECONDS = env.int("NEWSLETTER_RETRY_SECONDS", default=60)
+NEWSLETTER_CLAIM_TIMEOUT = env.int("NEWSLETTER_CLAIM_TIMEOUT", default=300)
+NEWSLETTER_WATCH_INTERVAL = env.float("NEWSLETTER_WATCH_INTERVAL", default=30)
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {

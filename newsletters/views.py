@@ -1,0 +1,83 @@
+"""Reader pages for newsletters: the list with a signup box, each archive, each issue.
+
+All three are the same for every visitor (the signup box carries no CSRF token), so they
+can be cached by a CDN; an issue's page never changes once it has been sent.
+"""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
+from django.views.generic import DetailView, ListView
+
+from articles.models import Article, Byline
+
+from .models import IssueStory, Newsletter, NewsletterIssue
+
+public_cache = method_decorator(cache_control(public=True, max_age=300), name="dispatch")
+
+
+@public_cache
+class NewsletterIndexView(ListView):
+    template_name = "newsletters/newsletter_list.html"
+    context_object_name = "newsletters"
+
+    def get_queryset(self):
+        return Newsletter.objects.public()
+
+
+@public_cache
+class NewsletterArchiveView(ListView):
+    template_name = "newsletters/archive.html"
+    context_object_name = "issues"
+    paginate_by = 30
+
+    def get_queryset(self):
+        self.newsletter = get_object_or_404(Newsletter.objects.public(), slug=self.kwargs["slug"])
+        return (
+            NewsletterIssue.objects.published()
+            .filter(newsletter=self.newsletter)
+            .order_by("-started_at", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            newsletter=self.newsletter, newsletter_as_list=[self.newsletter], **kwargs
+        )
+
+
+@public_cache
+class IssueDetailView(DetailView):
+    """An issue as a web page: the "view in browser" link of every email lands here."""
+
+    template_name = "newsletters/issue_detail.html"
+    context_object_name = "issue"
+
+    def get_queryset(self):
+        return NewsletterIssue.objects.published().select_related("newsletter")
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            self.get_queryset(), pk=self.kwargs["pk"], newsletter__slug=self.kwargs["slug"]
+        )
+
+    def get_context_data(self, **kwargs):
+        issue_stories = (
+            IssueStory.objects.filter(issue=self.object, article__in=Article.objects.published())
+            .select_related("article__section", "article__lead_photo")
+            .prefetch_related(
+                Prefetch(
+                    "article__bylines",
+                    queryset=Byline.objects.select_related("author").order_by("position"),
+                )
+            )
+            .order_by("position", "pk")
+        )
+        newsletter = self.object.newsletter
+        return super().get_context_data(
+            newsletter=newsletter,
+            # A private newsletter's issue can be read from its email, not signed up for here.
+            newsletter_as_list=[newsletter] if newsletter.is_public else [],
+            stories=[issue_story.article for issue_story in issue_stories],
+            **kwargs,
+        )
