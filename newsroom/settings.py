@@ -3,6 +3,7 @@
 Each variable is documented once, in `.env.example`.
 """
 
+import tempfile
 from pathlib import Path
 
 import environ
@@ -182,6 +183,11 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # This many soft bounces within the window mark an address bounced, like one hard bounce.
 SOFT_BOUNCE_LIMIT = env.int("SOFT_BOUNCE_LIMIT", default=3)
 SOFT_BOUNCE_WINDOW_DAYS = env.int("SOFT_BOUNCE_WINDOW_DAYS", default=30)
+# Uploaded subscriber CSVs wait here (private: never under MEDIA_ROOT) between the admin's
+# upload and import steps; deleted after the import, or after a day by the purge task.
+SUBSCRIBER_IMPORT_DIR = env.path(
+    "SUBSCRIBER_IMPORT_DIR", default=Path(tempfile.gettempdir()) / "newsroom-imports"
+)
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
