@@ -88,10 +88,9 @@ def send_test(*, issue: NewsletterIssue, to_email: str) -> str:
     rendered = render_issue(issue)
     subscriber = Subscriber.objects.with_email(to_email).first()
     links = rendered.links_for(subscriber) if subscriber else rendered.preview_links()
-    recipient = subscriber or Subscriber(email=to_email)
     with get_connection() as connection:
         message = rendered.message_for(
-            recipient, connection=connection, links=links, subject=f"[Test] {issue.subject}"
+            Subscriber(email=to_email), connection=connection, links=links, subject=f"[Test] {issue.subject}"
         )
         message.send()
     return to_email
