@@ -170,3 +170,11 @@ class PhotoAdminForm(forms.ModelForm):
         widgets = {
             "caption": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
         }
+
+    def _get_validation_exclusions(self):
+        # An image that was not replaced was validated when it was uploaded (and Django has
+        # closed its file after reading its dimensions); only a new upload is checked again.
+        exclude = super()._get_validation_exclusions()
+        if "image" not in self.changed_data:
+            exclude.add("image")
+        return exclude

@@ -157,18 +157,19 @@ def save_photo(*, photo: Photo, by: User) -> Photo:
     """
     from .renditions import delete_renditions, ensure_renditions
 
+    stored = None
     if photo.pk is None:
         photo.uploaded_by = photo.uploaded_by or _staff(by)
-        old_renditions = {}
     else:
-        old_renditions = (
-            Photo.objects.filter(pk=photo.pk).values_list("renditions", flat=True).first()
-        )
-    photo.full_clean()
+        stored = Photo.objects.filter(pk=photo.pk).values("image", "renditions").first()
+    # A file already in storage was checked when it was uploaded; reading it back on every
+    # caption edit would fetch the whole original (from S3 in production) for nothing.
+    unchanged_image = stored is not None and stored["image"] == photo.image.name
+    photo.full_clean(exclude=["image"] if unchanged_image else None)
     photo.save()
     ensure_renditions(photo)
-    if old_renditions and old_renditions.get("base") != photo.renditions.get("base"):
+    old_renditions = (stored or {}).get("renditions") or {}
+    if old_renditions.get("base") and old_renditions["base"] != photo.renditions.get("base"):
         # The image was replaced: its old copies are no longer listed anywhere.
-        stale = dict(old_renditions)
-        transaction.on_commit(lambda: delete_renditions(stale))
+        transaction.on_commit(lambda: delete_renditions(old_renditions))
     return photo
