@@ -37,7 +37,7 @@ def picture(photo, sizes="100vw", eager=False, css_class="", alt=None):
     The lead photo of a page passes eager=True: it loads at once with fetchpriority=high;
     everything else loads lazily. Reads only `photo.renditions`: no query, no file access.
     """
-    if photo is None or not photo.image:
+    if not photo or not getattr(photo, "image", None):
         return {"photo": None}
     default = renditions.default_rendition(photo)
     jpeg_srcset = renditions.srcset(photo, "jpeg") or f"{default.url} {default.width}w"
@@ -119,7 +119,8 @@ def site_name():
 
 def photo_image_url(photo):
     """Absolute URL of the widest JPEG rendition, for Open Graph and JSON-LD."""
-    if photo is None or not photo.image:
+    # Templates pass "" when the story has no photo (or there is no story at all).
+    if not photo or not getattr(photo, "image", None):
         return ""
     return absolute(renditions.largest_rendition(photo).url)
 

@@ -1,5 +1,7 @@
 """Builders for reader-page tests: complete, published stories with photos and renditions."""
 
+from html.parser import HTMLParser
+
 from articles.models import Byline, RelatedEmbed
 from articles.renditions import ensure_renditions
 from tests.factories import ArticleFactory, AuthorFactory, PhotoFactory, SectionFactory
@@ -50,3 +52,19 @@ def full_story(*, authors=1, tags=0, embeds=0, section=None, photo=True, **kwarg
             source_name="Example Review",
         )
     return story
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+def start_tags(html, name):
+    """Attributes of every `<name>` start tag in the page, in document order."""
+    collector = _TagCollector()
+    collector.feed(html.decode() if isinstance(html, bytes) else html)
+    return [attrs for tag, attrs in collector.found if tag == name]
