@@ -189,7 +189,7 @@ def _open_rows(source) -> tuple[Iterator[list[str]], Callable[[], float | None],
             io.BufferedReader(counter, 1 << 16), encoding="utf-8-sig", errors="replace", newline=""
         )
     first_line = text.readline()
-    reader = csv.reader(itertools.chain([first_line], text), _sniff_delimiter(first_line))
+    reader = csv.reader(itertools.chain([first_line], text), delimiter=_sniff_delimiter(first_line))
 
     def fraction():
         return min(1.0, counter.count / total) if counter is not None and total else None
@@ -201,6 +201,15 @@ def _open_rows(source) -> tuple[Iterator[list[str]], Callable[[], float | None],
             binary.close()
 
     return reader, fraction, close
+
+
+def read_header(source) -> list[str]:
+    """The header row of a CSV file (for the admin's column-mapping step)."""
+    rows, _, close = _open_rows(source)
+    try:
+        return [h.strip() for h in next(rows, [])]
+    finally:
+        close()
 
 
 def _parse_consent(value: str) -> datetime | None:

@@ -20,7 +20,10 @@ def send_confirmation_email_task(subscriber_id: int | None, force: bool = False)
 
 @task()
 def purge_pending_subscribers_task() -> int:
-    """Delete never-confirmed signups older than PENDING_SUBSCRIBER_PURGE_DAYS."""
+    """Delete never-confirmed signups older than PENDING_SUBSCRIBER_PURGE_DAYS (and abandoned
+    CSV uploads, which hold personal data too)."""
+    from .admin_views import remove_stale_uploads
     from .services import purge_pending_subscribers
 
+    remove_stale_uploads()
     return purge_pending_subscribers()

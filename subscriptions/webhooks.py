@@ -38,6 +38,8 @@ def handle_tracking_event(sender, event, esp_name, **kwargs):
         detail += f" ({provider_type})"
     if event.description:
         detail += f". {event.description}"
+    if event.mta_response:
+        detail += f" ({event.mta_response})"
     detail = detail[:1000]
 
     if event.event_type == EventType.COMPLAINED:
