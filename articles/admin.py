@@ -495,7 +495,7 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return None
-        stories = list(queryset.with_card_data())
+        stories = list(queryset)  # get_queryset() already loads sections and bylines
         context = {
             **self.admin_site.each_context(request),
             "title": "Withdraw these stories?",

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from PIL import Image
 
 from .models import Article, Byline, Photo
@@ -82,8 +83,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == Article.Status.SCHEDULED and not cleaned.get("publish_at"):
-            self.add_error("publish_at", "Choose the date and time this story should go live.")
+        status = cleaned.get("status")
+        if status in PUBLIC_STATUSES and not cleaned.get("publish_at"):
+            if status == Article.Status.SCHEDULED:
+                self.add_error("publish_at", "Choose the date and time this story should go live.")
+            else:
+                # "Published" with no time means now (the help text says so).
+                cleaned["publish_at"] = timezone.now()
         return cleaned
 
 
