@@ -108,6 +108,11 @@ class ImportReport:
     pending: int = 0
 
     @property
+    def skip_reason_list(self) -> list[tuple[str, int]]:
+        # (A template cannot call Counter.most_common: a missing-key lookup answers 0 first.)
+        return self.skip_reasons.most_common()
+
+    @property
     def problems_not_listed(self) -> int:
         return self.invalid - len(self.problems)
 

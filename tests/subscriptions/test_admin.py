@@ -1,0 +1,233 @@
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from subscriptions import services
+from subscriptions.charts import subscribers_over_time
+from subscriptions.models import Subscriber, Subscription, Suppression, email_hash
+from tests.subscriptions.factories import SubscriberFactory, SubscriptionFactory, active_subscriber
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:subscriptions_subscriber_changelist")
+
+
+@pytest.fixture(autouse=True)
+def _imports_dir(settings, tmp_path):
+    settings.SUBSCRIBER_IMPORT_DIR = tmp_path / "imports"
+
+
+def test_changelist_searches_filters_and_does_not_grow_queries(
+    admin_client, newsletter, weekly, django_assert_max_num_queries
+):
+    for n in range(3):
+        subscriber = active_subscriber(newsletter, email=f"reader{n}@example.org")
+        SubscriptionFactory(subscriber=subscriber, newsletter=weekly)
+    with django_assert_max_num_queries(12) as small:
+        admin_client.get(CHANGELIST)
+    for n in range(10):
+        active_subscriber(newsletter, email=f"more{n}@example.org")
+    with django_assert_max_num_queries(len(small)):
+        response = admin_client.get(CHANGELIST)
+    assert "Morning Briefing, Weekend Reads" in response.content.decode()
+
+    found = admin_client.get(CHANGELIST, {"q": "reader1@"})
+    [result] = found.context["cl"].result_list
+    assert result.email == "reader1@example.org"
+    by_newsletter = admin_client.get(CHANGELIST, {"newsletter": weekly.pk})
+    assert by_newsletter.context["cl"].result_count == 3
+    by_status = admin_client.get(CHANGELIST, {"status__exact": "pending"})
+    assert by_status.context["cl"].result_count == 0
+
+
+def test_change_page_shows_subscriptions_and_read_only_history(admin_client, newsletter):
+    subscriber = active_subscriber(newsletter, email="h@example.org")
+    services.record_event(subscriber=subscriber, kind="signup", method="web form", ip="203.0.113.5")
+
+    response = admin_client.get(
+        reverse("admin:subscriptions_subscriber_change", args=[subscriber.pk])
+    )
+
+    content = response.content.decode()
+    assert "Consent history" in content and "203.0.113.5" in content
+    assert "Morning Briefing" in content
+    assert 'name="events-0-kind"' not in content  # read-only, not a form
+
+
+def action(client, name, subscribers, **extra):
+    return client.post(
+        CHANGELIST,
+        {"action": name, "_selected_action": [s.pk for s in subscribers], **extra},
+    )
+
+
+def test_unsubscribe_action_asks_first_then_records_who(admin_client, admin_user, newsletter):
+    subscriber = active_subscriber(newsletter)
+
+    page = action(admin_client, "unsubscribe_selected", [subscriber])
+    assert page.status_code == 200 and "Yes, unsubscribe them" in page.content.decode()
+    assert services.active_recipients(newsletter).exists()
+
+    done = action(admin_client, "unsubscribe_selected", [subscriber], confirm="yes")
+    assert done.status_code == 302
+    event = subscriber.events.get(kind="unsubscribe")
+    assert event.actor == admin_user
+    assert not services.active_recipients(newsletter).exists()
+
+
+def test_resend_confirmation_action_mails_pending_people_only(admin_client, newsletter):
+    waiting = Subscriber.objects.create(email="wait@example.org")
+    Subscription.objects.create(subscriber=waiting, newsletter=newsletter)
+    confirmed = active_subscriber(newsletter)
+
+    action(admin_client, "resend_confirmation", [waiting, confirmed])
+
+    assert [m.to for m in mail.outbox] == [["wait@example.org"]]
+    assert waiting.events.filter(kind="admin", detail="Confirmation email resent").exists()
+
+
+def test_erase_action_asks_then_erases(admin_client, admin_user, newsletter):
+    subscriber = active_subscriber(newsletter, email="forget@example.org", first_name="Ivan")
+
+    page = action(admin_client, "erase_selected", [subscriber])
+    assert "cannot be undone" in page.content.decode()
+    subscriber.refresh_from_db()
+    assert subscriber.email == "forget@example.org"
+
+    action(admin_client, "erase_selected", [subscriber], confirm="yes")
+
+    subscriber.refresh_from_db()
+    assert (subscriber.email, subscriber.first_name, subscriber.status) == (None, "", "erased")
+    assert Suppression.objects.filter(email_hash=email_hash("forget@example.org")).exists()
+    # An import can no longer bring the address back.
+    report = services.import_subscribers(
+        rows_or_file=[["email", "consent_date"], ["forget@example.org", "2025-01-01"]],
+        newsletter=newsletter,
+    )
+    assert (report.added, report.skipped) == (0, 1)
+
+
+def test_export_personal_data_action(admin_client, newsletter):
+    subscriber = active_subscriber(newsletter, email="me@example.org")
+    services.record_event(subscriber=subscriber, kind="signup", ip="198.51.100.2")
+
+    response = action(admin_client, "export_personal_data", [subscriber])
+
+    assert response["Content-Type"].startswith("application/json")
+    data = json.loads(response.content)
+    assert data[0]["email"] == "me@example.org"
+    assert data[0]["subscriptions"][0]["newsletter"] == "Morning Briefing"
+    assert data[0]["history"][0]["ip_address"] == "198.51.100.2"
+
+
+def test_import_page_maps_columns_dry_runs_then_imports(admin_client, newsletter, settings):
+    upload = SimpleUploadedFile(
+        "list.csv",
+        b"E-mail;Name;Opt-in date\nnew@example.org;Mila;2025-03-01\nbroken;X;\nnew@example.org;;\n",
+        content_type="text/csv",
+    )
+    response = admin_client.post(
+        reverse("admin:subscriptions_import"), {"file": upload, "newsletter": newsletter.pk}
+    )
+    assert response.status_code == 302
+    mapping_page = admin_client.get(response["Location"])
+    form = mapping_page.context["form"]
+    assert (form["email"].value(), form["first_name"].value()) == ("E-mail", "Name")
+    assert form["consent_date"].value() == "Opt-in date"
+    run_url = response["Location"].split("?")[0]
+    fields = {
+        "email": "E-mail",
+        "first_name": "Name",
+        "consent_date": "Opt-in date",
+        "newsletter": newsletter.pk,
+    }
+
+    dry = admin_client.post(run_url, {**fields, "dry_run": "on"})
+    report = dry.context["report"]
+    assert (report.added, report.skipped, report.invalid) == (1, 1, 1)
+    assert re.search(r"<td>3</td><td>not a valid email address</td>", dry.content.decode())
+    assert not Subscriber.objects.exists()
+
+    real = admin_client.post(run_url, fields)
+    assert real.context["report"].added == 1
+    assert Subscriber.objects.get().status == "active"
+    assert not list((settings.SUBSCRIBER_IMPORT_DIR).glob("*.csv"))  # upload removed
+
+
+def test_import_page_rejects_a_forged_key(admin_client):
+    response = admin_client.get(reverse("admin:subscriptions_import_run", args=["forged"]))
+    assert response.status_code == 404
+
+
+def test_dashboard_counts_and_chart(admin_client, newsletter, django_assert_max_num_queries):
+    with freeze_time(timezone.now() - timedelta(days=40)):
+        for _ in range(3):
+            active_subscriber(newsletter)
+    leaver = active_subscriber(newsletter)
+    services.unsubscribe(subscriber=leaver)
+    pending = SubscriberFactory(status="pending", confirmed_at=None)
+    SubscriptionFactory(subscriber=pending, newsletter=newsletter, status="pending")
+
+    index = admin_client.get(reverse("admin:subscriptions_dashboard"))
+    assert index.status_code == 200
+    with django_assert_max_num_queries(10):
+        page = admin_client.get(
+            reverse("admin:subscriptions_newsletter_dashboard", args=[newsletter.pk])
+        )
+    content = page.content.decode()
+    assert '<strong data-count="active">3</strong>' in content
+    assert '<strong data-count="pending">1</strong>' in content
+    assert '<strong data-count="unsubscribed">1</strong>' in content
+    assert "<svg" in content and "<polyline" in content
+    assert "<script" not in content.split("<svg")[1].split("</svg>")[0]
+
+
+def test_chart_follows_joins_and_leaves(newsletter):
+    today = timezone.localdate()
+    with freeze_time(timezone.now() - timedelta(days=100)):
+        active_subscriber(newsletter)
+    with freeze_time(timezone.now() - timedelta(days=10)):
+        late = active_subscriber(newsletter)
+    with freeze_time(timezone.now() - timedelta(days=5)):
+        services.unsubscribe(subscriber=late)
+
+    chart = subscribers_over_time(newsletter, today=today)
+
+    assert len(chart.values) == 90
+    assert chart.values[0] == 1
+    # values[-1] is today, values[-11] ten days ago.
+    assert chart.values[-12] == 1 and chart.values[-11] == 2
+    assert chart.values[-7] == 2 and chart.values[-6] == 1 and chart.values[-1] == 1
+
+
+def test_export_csv_is_streamed(admin_client, newsletter):
+    active_subscriber(newsletter, email="stream@example.org")
+
+    response = admin_client.get(reverse("admin:subscriptions_export", args=[newsletter.pk]))
+
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode()
+    assert body.splitlines()[0] == "email,first_name,consent_date,subscribed_at"
+    assert "stream@example.org" in body
+
+
+def test_suppression_list_is_searchable_by_address(admin_client):
+    Suppression.objects.create(email_hash=email_hash("x@example.org"), reason="bounced")
+    Suppression.objects.create(email_hash=email_hash("y@example.org"), reason="erased")
+    url = reverse("admin:subscriptions_suppression_changelist")
+
+    response = admin_client.get(url, {"q": "X@example.org"})
+
+    assert response.context["cl"].result_count == 1
+
+
+def test_staff_without_permission_cannot_import(client, django_user_model, newsletter):
+    staff = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse("admin:subscriptions_import")).status_code == 403
