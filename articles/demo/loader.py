@@ -1,0 +1,316 @@
+"""Load the demo outlet into the database: run it as often as you like.
+
+Every row is found by a stable key (a slug, a photo file name, an email address) and only
+created when it is missing; rows that exist are left exactly as they are, including any edits
+made in the admin. Publish times are set relative to the moment a row is first created, so
+a fresh demo always looks current and a second run changes nothing.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, Author, Byline, RelatedEmbed, Section
+
+from . import images, readers, writing
+from .photos import PhotoSpec, ensure_all_renditions, ensure_photo_rows, store_missing_images
+
+FEED_WINDOW_HOURS = 70
+ARCHIVE_WINDOW_HOURS = 21 * 24
+
+
+@dataclass
+class DemoReport:
+    counts: dict = field(default_factory=dict)
+
+    def add(self, label, created, total):
+        self.counts[label] = (created, total)
+
+    def summary(self):
+        parts = [
+            f"{total} {label} ({created} new)" for label, (created, total) in self.counts.items()
+        ]
+        return "Demo content: " + ", ".join(parts) + "."
+
+
+def _photo_specs(seeds):
+    specs = []
+    for author in writing.people()["author"]:
+        if author.get("photo"):
+            specs.append(
+                PhotoSpec(
+                    key=f"author-{author['slug']}",
+                    caption=f"{author['name']}, {author['job_title']}",
+                    credit="Oleksandr Kravets/Newsroom",
+                    alt_text=f"Portrait of {author['name']}",
+                    portrait=True,
+                )
+            )
+    for seed in seeds:
+        key = f"story-{seed.slug[:60]}"
+        scene, light = images.scene_of(key)
+        caption, credit, alt_text = writing.photo_texts(seed, scene, light)
+        specs.append(PhotoSpec(key=key, caption=caption, credit=credit, alt_text=alt_text))
+    return specs
+
+
+def load_sections(report):
+    sections, created = {}, 0
+    for entry in writing.people()["section"]:
+        section, was_created = Section.objects.get_or_create(
+            slug=entry["slug"],
+            defaults={
+                "name": entry["name"],
+                "description": entry["description"],
+                "position": entry["position"],
+                "shown_in_navigation": entry.get("shown_in_navigation", True),
+            },
+        )
+        sections[section.slug] = section
+        created += was_created
+    report.add("sections", created, len(sections))
+    return sections
+
+
+def load_authors(photos, report):
+    authors, created = {}, 0
+    for entry in writing.people()["author"]:
+        author = Author.objects.filter(slug=entry["slug"]).first()
+        if author is None:
+            author = Author(
+                slug=entry["slug"],
+                name=entry["name"],
+                kind=entry.get("kind", Author.Kind.PERSON),
+                job_title=entry["job_title"],
+                bio=entry["bio"],
+                email=entry.get("email", ""),
+                x_handle=entry.get("x_handle", ""),
+                photo=photos.get(f"author-{entry['slug']}"),
+            )
+            author.full_clean()
+            author.save()
+            created += 1
+        authors[author.slug] = author
+    report.add("authors", created, len(authors))
+    return authors
+
+
+def _minute(moment):
+    return moment.replace(second=0, microsecond=0)
+
+
+def publish_times(seeds, now):
+    """Featured and feed stories within the last three days, the rest over three weeks."""
+    rng = random.Random("demo-schedule")
+    fresh = sorted(
+        (s for s in seeds if s.featured or s.feed), key=lambda s: (not s.featured, s.slug)
+    )
+    archive = sorted((s for s in seeds if not (s.featured or s.feed)), key=lambda s: s.slug)
+    rng.shuffle(archive)
+    times = {}
+    for index, seed in enumerate(fresh):
+        hours = 1.5 + index * FEED_WINDOW_HOURS / max(1, len(fresh)) + rng.uniform(0, 1.5)
+        times[seed.slug] = _minute(now - timedelta(hours=hours))
+    for index, seed in enumerate(archive):
+        hours = 5 + index * ARCHIVE_WINDOW_HOURS / max(1, len(archive)) + rng.uniform(0, 4)
+        times[seed.slug] = _minute(now - timedelta(hours=hours))
+    return times
+
+
+def _create_article(*, slug, section, authors, tags, **fields):
+    article = Article(slug=slug, section=section, **fields)
+    article.full_clean()
+    article.save()
+    Byline.objects.bulk_create(
+        Byline(article=article, author=author, position=position)
+        for position, author in enumerate(authors)
+    )
+    if tags:
+        article.tags.add(*tags)
+    return article
+
+
+def load_stories(seeds, sections, authors, photos, now, existing):
+    """The sixty full stories; returns {slug: (article, paragraph count)} of those created."""
+    created = {}
+    times = publish_times(seeds, now)
+    for seed in seeds:
+        if seed.slug in existing:
+            continue
+        paragraphs = writing.body_paragraphs(seed)
+        publish_at = times[seed.slug]
+        updated_at = None
+        if seed.updated:
+            updated_at = min(publish_at + timedelta(hours=seed.updated), now - timedelta(minutes=5))
+        pull_quote = seed.kind in {"feature", "interview"}
+        created[seed.slug] = (
+            _create_article(
+                slug=seed.slug,
+                section=sections[seed.section],
+                authors=[authors[slug] for slug in writing.byline_slugs(seed)],
+                tags=seed.tags,
+                headline=seed.headline,
+                dek=seed.dek,
+                body=writing.body_html(paragraphs, pull_quote=pull_quote),
+                kind=seed.kind,
+                lead_photo=photos[f"story-{seed.slug[:60]}"],
+                lead_photo_caption=seed.caption,
+                status=Article.Status.PUBLISHED,
+                publish_at=publish_at,
+                updated_at=updated_at,
+                is_featured=seed.featured,
+                is_editors_pick=seed.pick,
+                in_news_feed=seed.feed,
+            ),
+            len(paragraphs),
+        )
+    return created
+
+
+def load_briefs(sections, authors, now, existing):
+    """Short news-feed items over the last three days: a headline and one paragraph."""
+    rng = random.Random("demo-briefs")
+    briefs = writing.extras()["brief"]
+    created = 0
+    for index, entry in enumerate(briefs):
+        slug = writing.slug_for(entry["headline"])
+        hours = 0.4 + index * FEED_WINDOW_HOURS / len(briefs) + rng.uniform(0, 1)
+        if slug in existing:
+            continue
+        byline = [authors[writing.DESK]]
+        if rng.random() < 0.3:
+            byline.insert(0, authors[writing.SECTION_WRITERS[entry["section"]][0]])
+        _create_article(
+            slug=slug,
+            section=sections[entry["section"]],
+            authors=byline,
+            tags=entry["tags"],
+            headline=entry["headline"],
+            body=writing.body_html([entry["body"]]),
+            kind=Article.Kind.NEWS,
+            status=Article.Status.PUBLISHED,
+            publish_at=_minute(now - timedelta(hours=hours)),
+            in_news_feed=True,
+        )
+        created += 1
+    return created, len(briefs)
+
+
+def load_drafts(seeds, sections, authors, photos, now, existing):
+    """Stories readers must not see yet: drafts, one in review, one scheduled for later."""
+    created = 0
+    for seed in seeds:
+        if seed.slug in existing:
+            continue
+        scheduled = seed.status == Article.Status.SCHEDULED
+        _create_article(
+            slug=seed.slug,
+            section=sections[seed.section],
+            authors=[authors[slug] for slug in writing.byline_slugs(seed)],
+            tags=seed.tags,
+            headline=seed.headline,
+            dek=seed.dek,
+            body=writing.body_html(writing.body_paragraphs(seed)),
+            kind=seed.kind,
+            lead_photo=photos[f"story-{seed.slug[:60]}"],
+            status=seed.status,
+            publish_at=_minute(now + timedelta(hours=seed.hours_ahead)) if scheduled else None,
+        )
+        created += 1
+    return created
+
+
+def load_embeds(created, seeds):
+    """Related embeds for stories created in this run: story cards, links and media."""
+    extras = writing.extras()
+    links, media = extras["link"], [entry["url"] for entry in extras["media"]]
+    videos = [url for url in media if "youtu" in url or "vimeo" in url]
+    posts = [url for url in media if url not in videos]
+    published = Article.objects.published()
+    by_section = {}
+    for slug, section_slug in published.values_list("slug", "section__slug"):
+        by_section.setdefault(section_slug, []).append(slug)
+    targets = dict(published.filter(slug__in=[s.slug for s in seeds]).values_list("slug", "pk"))
+    embeds = []
+    for seed in seeds:
+        if seed.slug not in created:
+            continue
+        article, paragraph_count = created[seed.slug]
+        rng = seed.rng("embeds")
+        planned = []
+        if seed.section == "video":
+            planned.append((1, RelatedEmbed.Kind.MEDIA, {"url": rng.choice(videos)}))
+        elif rng.random() < 0.25:
+            planned.append(
+                (min(3, paragraph_count - 1), RelatedEmbed.Kind.MEDIA, {"url": rng.choice(posts)})
+            )
+        if rng.random() < 0.75:
+            candidates = [
+                s for s in by_section.get(seed.section, []) if s != seed.slug and s in targets
+            ]
+            candidates = candidates or [s for s in targets if s != seed.slug]
+            target = targets[rng.choice(sorted(candidates))]
+            planned.append((2, RelatedEmbed.Kind.STORY, {"target_article_id": target}))
+        if rng.random() < 0.35:
+            link = rng.choice(links)
+            planned.append(
+                (
+                    max(1, paragraph_count - 2),
+                    RelatedEmbed.Kind.LINK,
+                    {
+                        "url": link["url"],
+                        "title": link["title"],
+                        "source_name": link["source"],
+                        "author_line": link["author_line"],
+                        "excerpt": link["excerpt"],
+                    },
+                )
+            )
+        planned.sort(key=lambda item: item[0])
+        for position, (after, kind, values) in enumerate(planned):
+            embed = RelatedEmbed(
+                article=article, kind=kind, after_paragraph=after, position=position, **values
+            )
+            embed.full_clean()
+            embeds.append(embed)
+    RelatedEmbed.objects.bulk_create(embeds)
+    return len(embeds)
+
+
+def load_demo(*, log=print):
+    """Load everything; returns a DemoReport of what was created and what already existed."""
+    report = DemoReport()
+    now = timezone.now()
+    seeds, drafts = writing.story_seeds(), writing.draft_seeds()
+
+    # Files first and outside the transaction: storage is not transactional, and a failed
+    # run should keep what it drew so the next one has less to do.
+    specs = _photo_specs(seeds + drafts)
+    drawn = store_missing_images(specs)
+    if drawn:
+        log(f"Drew {drawn} demo photos.")
+    photos, photos_created = ensure_photo_rows(specs)
+    ensure_all_renditions(photos.values())
+    report.add("photos", photos_created, len(photos))
+
+    with transaction.atomic():
+        sections = load_sections(report)
+        authors = load_authors(photos, report)
+        all_slugs = [s.slug for s in seeds + drafts] + [
+            writing.slug_for(entry["headline"]) for entry in writing.extras()["brief"]
+        ]
+        existing = set(Article.objects.filter(slug__in=all_slugs).values_list("slug", flat=True))
+        created = load_stories(seeds, sections, authors, photos, now, existing)
+        report.add("stories", len(created), len(seeds))
+        report.add("news-feed briefs", *load_briefs(sections, authors, now, existing))
+        report.add(
+            "unpublished stories",
+            load_drafts(drafts, sections, authors, photos, now, existing),
+            len(drafts),
+        )
+        report.add("related embeds", load_embeds(created, seeds), RelatedEmbed.objects.count())
+        readers.load_readers(report, now)
+    return report

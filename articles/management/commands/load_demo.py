@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from articles.demo.loader import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the invented demo outlet: sections, authors, photos, sixty stories, news-feed "
+        "briefs, related embeds, newsletters and subscribers. Safe to run again: rows that "
+        "exist are kept as they are, so a second run changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        report = load_demo(log=lambda line: self.stdout.write(line))
+        self.stdout.write(self.style.SUCCESS(report.summary()))

@@ -1,0 +1,247 @@
+"""The demo loader and the demo staff login: what the README's `make run` relies on."""
+
+import io
+import os
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from PIL import Image, ImageStat
+from taggit.models import Tag, TaggedItem
+
+from articles.demo import images
+from articles.demo.writing import story_seeds
+from articles.management.commands.ensure_demo_staff import demo_password
+from articles.models import Article, Author, Byline, Photo, RelatedEmbed, Section
+from newsletters.models import IssueStory, Newsletter, NewsletterIssue
+from subscriptions.models import ConsentEvent, Subscriber, Subscription
+
+pytestmark = pytest.mark.django_db
+
+COUNTED_MODELS = [
+    Section, Author, Photo, Article, Byline, RelatedEmbed, Tag, TaggedItem, Newsletter,
+    Subscriber, Subscription, ConsentEvent, NewsletterIssue, IssueStory,
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, demo_media):
+    """The demo, loaded once for the module inside a transaction that is rolled back after.
+
+    Photos are drawn small (same drawings, a fraction of the pixels) so the load takes
+    seconds; each test runs in its own savepoint on top of it.
+    """
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media):
+        with transaction.atomic():
+            out = io.StringIO()
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(images, "PHOTO_SIZE", (480, 320))
+                patch.setattr(images, "PORTRAIT_SIZE", (320, 320))
+                call_command("load_demo", stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_files(demo, demo_media, settings):
+    """Point this test's MEDIA_ROOT at the folder the demo's photos were drawn into."""
+    settings.MEDIA_ROOT = demo_media
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def media_files():
+    found = set()
+    for folder, _, names in os.walk(settings.MEDIA_ROOT):
+        found.update(os.path.join(folder, name) for name in names)
+    return found
+
+
+def snapshot():
+    return {
+        "counts": {model.__name__: model.objects.count() for model in COUNTED_MODELS},
+        "articles": list(
+            Article.objects.order_by("slug").values_list(
+                "slug", "publish_at", "modified_at", "status", "lead_photo__image"
+            )
+        ),
+        "photos": sorted(Photo.objects.values_list("image", "renditions")),
+    }
+
+
+def test_second_run_changes_nothing(demo, demo_files):
+    assert "60 stories (60 new)" in demo
+    first, files = snapshot(), media_files()
+    assert files
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+
+    assert "(0 new)" in out.getvalue() and "Drew" not in out.getvalue()
+    assert snapshot() == first
+    assert media_files() == files
+    slugs = list(Article.objects.values_list("slug", flat=True))
+    assert len(slugs) == len(set(slugs))
+
+
+def test_sections_and_authors(demo):
+    assert Section.objects.count() >= 8
+    assert Section.objects.navigation().count() >= 8
+    assert Section.objects.filter(shown_in_navigation=False).exists()
+    assert Author.objects.count() >= 12
+    desk = Author.objects.get(name="The Newsroom desk")
+    assert desk.kind == Author.Kind.DESK
+    people = Author.objects.filter(kind=Author.Kind.PERSON)
+    assert not people.filter(bio="").exists() and not people.filter(job_title="").exists()
+    assert people.filter(photo__isnull=False).count() >= 6
+
+
+def test_sixty_full_stories_across_sections_and_kinds(demo):
+    full = Article.objects.published().filter(lead_photo__isnull=False)
+    assert full.count() == 60
+    assert {kind for kind, _ in Article.Kind.choices} <= set(full.values_list("kind", flat=True))
+    for section in Section.objects.all():
+        assert full.filter(section=section).exists(), section
+    for article in full.prefetch_related("bylines__author", "tags"):
+        paragraphs = article.body.count("<p>")
+        assert 4 <= paragraphs <= 10, article.slug
+        assert 1 <= len(article.byline_authors) <= 3, article.slug
+        assert article.tags.exists(), article.slug
+        assert article.lead_photo.caption and article.lead_photo.credit
+    bodies = list(full.values_list("body", flat=True))
+    assert len(set(bodies)) == len(bodies), "every story reads differently"
+    oldest = full.order_by("publish_at").first().publish_at
+    assert timezone.now() - oldest > timedelta(days=14)
+    assert Byline.objects.filter(author__kind=Author.Kind.DESK, article__in=full).exists()
+    assert full.filter(bylines__position=2).exists(), "some stories have three authors"
+    assert full.filter(is_featured=True).exists() and full.filter(is_editors_pick=True).exists()
+    assert full.filter(updated_at__gt=timezone.now() - timedelta(days=3)).exists()
+
+
+def test_news_feed_spreads_over_three_days(demo):
+    now = timezone.now()
+    feed = Article.objects.news_feed()
+    assert feed.count() >= 30
+    assert not feed.filter(publish_at__lt=now - timedelta(days=3)).exists()
+    days = {timezone.localtime(a.publish_at).date() for a in feed}
+    assert len(days) >= 3
+    briefs = feed.filter(lead_photo__isnull=True)
+    assert briefs.count() >= 20
+    assert all(brief.body.count("<p>") == 1 for brief in briefs)
+
+
+def test_unpublished_stories_stay_hidden(demo):
+    hidden = Article.objects.exclude(pk__in=Article.objects.published())
+    assert 3 <= hidden.count() <= 4
+    assert hidden.filter(status=Article.Status.DRAFT).count() >= 2
+    scheduled = hidden.get(status=Article.Status.SCHEDULED)
+    assert scheduled.publish_at > timezone.now()
+
+
+def test_related_embeds_of_every_kind_are_valid(demo):
+    embeds = RelatedEmbed.objects.select_related("target_article")
+    assert {e.kind for e in embeds} == {kind for kind, _ in RelatedEmbed.Kind.choices}
+    providers = set()
+    for embed in embeds:
+        embed.full_clean()
+        assert embed.is_visible, embed
+        assert embed.after_paragraph <= embed.article.body.count("<p>")
+        if embed.kind == RelatedEmbed.Kind.MEDIA:
+            providers.add(embed.media.provider)
+    assert providers == {"youtube", "vimeo", "telegram", "x"}
+
+
+def test_photos_are_real_jpegs_with_renditions(demo, demo_files):
+    photo = Photo.objects.filter(image__startswith="photos/demo/story-").first()
+    with photo.image.open("rb"), Image.open(photo.image) as image:
+        assert image.format == "JPEG"
+        assert image.size == (photo.width, photo.height) == (480, 320)
+    assert photo.alt_text and photo.renditions["widths"]
+
+
+def test_full_size_photo_looks_like_a_photograph():
+    scene = images.draw_scene(story_seeds()[0].slug)
+    data = images.jpeg_bytes(scene)
+    assert scene.size == (2000, 1333)
+    assert 150_000 < len(data) < 600_000
+    # Not a flat fill: every channel varies, as light and texture do in a photo.
+    assert min(ImageStat.Stat(scene).stddev) > 15
+
+
+def test_newsletters_and_subscribers(demo):
+    assert Newsletter.objects.count() == 3
+    assert Newsletter.objects.get(is_default=True).name == "Morning Briefing"
+    subscribers = Subscriber.objects.all()
+    assert subscribers.count() == 40
+    for subscriber in subscribers:
+        assert subscriber.email == subscriber.email.lower()
+        assert subscriber.email.endswith(("@example.org", "@example.com"))
+        assert subscriber.consent_text
+        assert subscriber.subscriptions.exists()
+    active = subscribers.filter(status=Subscriber.Status.ACTIVE)
+    assert active.count() >= 30
+    assert not active.filter(confirmed_at__isnull=True).exists()
+    assert subscribers.filter(status=Subscriber.Status.PENDING).exists()
+    assert subscribers.filter(status=Subscriber.Status.UNSUBSCRIBED).exists()
+    signups = ConsentEvent.objects.filter(kind=ConsentEvent.Kind.SIGNUP).count()
+    assert signups == Subscription.objects.count()
+    assert ConsentEvent.objects.filter(kind=ConsentEvent.Kind.CONFIRMATION).count() == (
+        Subscription.objects.exclude(status=Subscription.Status.PENDING).count()
+    )
+    issue = NewsletterIssue.objects.get()
+    assert issue.status == NewsletterIssue.Status.DRAFT
+    assert issue.issue_stories.count() == 4
+
+
+def test_demo_staff_login_is_printed_and_works(demo, fast_passwords, settings, client):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("ensure_demo_staff", stdout=out)
+    password = demo_password("editor")
+    assert "username: editor" in out.getvalue()
+    assert f"password: {password}" in out.getvalue()
+
+    user = get_user_model().objects.get(username="editor")
+    assert user.is_staff and user.is_superuser
+    assert Author.objects.get(user=user).slug == "marta-horobets"
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "editor", "password": password}
+    )
+    assert response.status_code == 302 and response.url == "/admin/"
+
+    password_hash = user.password
+    call_command("ensure_demo_staff", stdout=io.StringIO())
+    user.refresh_from_db()
+    assert user.password == password_hash, "a second run keeps the same login"
+
+
+def test_demo_staff_resets_a_changed_password(fast_passwords, settings):
+    settings.DEBUG = True
+    call_command("ensure_demo_staff", stdout=io.StringIO())
+    user = get_user_model().objects.get(username="editor")
+    user.set_password("something-else-entirely")
+    user.is_superuser = False
+    user.save()
+    call_command("ensure_demo_staff", stdout=io.StringIO())
+    user.refresh_from_db()
+    assert user.check_password(demo_password("editor")) and user.is_superuser
+
+
+def test_demo_staff_refuses_a_live_site(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("ensure_demo_staff", stdout=io.StringIO())
+    assert not get_user_model().objects.exists()
