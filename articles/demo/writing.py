@@ -25,29 +25,42 @@ RESIDENTS = [
 ]  # fmt: skip
 OFFICIALS = {
     "business": [
-        ("Viktor Ishchenko", "the company's chief executive"),
-        ("Alla Matviienko", "head of the regional business association"),
-        ("Petro Ostapenko", "the firm's operations director"),
+        ("Viktor Ishchenko", "chief executive of Stepova Logistics"),
+        ("Alla Matviienko", "head of the Association of Small Producers"),
+        ("Petro Ostapenko", "operations director at Prychal Machine Works"),
     ],
     "culture": [
-        ("Lesia Kuzmenko", "the festival's director"),
-        ("Ihor Sabadash", "the theatre's artistic director"),
-        ("Daryna Holub", "the museum's chief curator"),
+        ("Lesia Kuzmenko", "head of the regional culture department"),
+        ("Ihor Sabadash", "artistic director of the Lisohirsk Drama Theatre"),
+        ("Daryna Holub", "chief curator of the Regional Art Museum"),
     ],
 }
 GOVERNMENT = [
     ("Serhii Lytvyn", "head of the regional military administration"),
     ("Natalia Boiko", "a deputy minister of social policy"),
-    ("Roman Hutsul", "the town's mayor"),
+    ("Roman Hutsul", "head of the local community"),
     ("Inna Verbytska", "head of the district council"),
     ("Maksym Teslenko", "a spokesman for the regional administration"),
 ]
-EXPERTS = [
+# Who a reporter would call for comment on each section's subjects.
+EXPERTS = {
+    "war": [
+        ("Yaroslav Demchuk", "a military analyst at the Centre for Defence Studies"),
+        ("Borys Kalyniak", "a retired colonel and defence commentator"),
+    ],
+    "business": [
+        ("Olesia Rybak", "an economist at the Institute for Economic Outlook"),
+        ("Taras Poliakov", "a partner at an investment firm"),
+    ],
+    "culture": [
+        ("Khrystyna Vovk", "a theatre critic and historian of the arts"),
+        ("Marko Lutsenko", "a music critic"),
+    ],
+}
+GENERAL_EXPERTS = [
     ("Andrii Fedorenko", "a political scientist at the Centre for Civic Studies"),
     ("Olesia Rybak", "an economist at the Institute for Economic Outlook"),
-    ("Yaroslav Demchuk", "a military analyst at the Centre for Defence Studies"),
     ("Khrystyna Vovk", "a historian at the National Academy of Humanities"),
-    ("Borys Kalyniak", "a retired colonel and defence commentator"),
 ]
 REGIONS = ["Stepova region", "Pryrichna region", "Lisova region", "Skhidna region"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -163,7 +176,7 @@ def _fill(text, values):
 def _values(seed, rng):
     official_pool = OFFICIALS.get(seed.section, GOVERNMENT)
     official, official_role = rng.choice(official_pool)
-    expert, expert_role = rng.choice(EXPERTS)
+    expert, expert_role = rng.choice(EXPERTS.get(seed.section, GENERAL_EXPERTS))
     return {
         "place": seed.place,
         "region": rng.choice(REGIONS),
