@@ -37,6 +37,7 @@ class NewsletterArchiveView(ListView):
         return (
             NewsletterIssue.objects.published()
             .filter(newsletter=self.newsletter)
+            .select_related("newsletter")
             .order_by("-started_at", "-pk")
         )
 
