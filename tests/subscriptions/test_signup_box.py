@@ -1,0 +1,47 @@
+"""The signup box on the reader pages: which newsletter it offers, and that it stays cacheable."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ArticleFactory, SectionFactory
+from tests.subscriptions.factories import NewsletterFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_offers_the_site_default_newsletter(client, newsletter, weekly):
+    response = client.get(reverse("articles:home"))
+
+    content = response.content.decode()
+    assert 'class="box signup-box"' in content
+    assert '<input type="hidden" name="newsletters" value="morning">' in content
+    assert "csrfmiddlewaretoken" not in content
+
+
+def test_story_offers_its_sections_newsletter_else_the_main_one(client, newsletter):
+    war = SectionFactory(name="War", slug="war")
+    frontline = NewsletterFactory(name="Frontline Daily", slug="frontline")
+    frontline.sections.add(war)
+
+    war_story = client.get(ArticleFactory(section=war).get_absolute_url()).content.decode()
+    other_story = client.get(ArticleFactory().get_absolute_url()).content.decode()
+
+    assert 'name="newsletters" value="frontline"' in war_story
+    assert 'name="newsletters" value="morning"' in other_story
+
+
+def test_offer_is_cached_and_forgotten_when_a_newsletter_changes(
+    client, newsletter, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from subscriptions.templatetags.subscriptions_tags import offered_newsletters
+
+    assert offered_newsletters() == [newsletter]
+    with django_assert_num_queries(0):
+        assert offered_newsletters() == [newsletter]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newsletter.is_default = False
+        newsletter.save(update_fields=["is_default"])
+        replacement = NewsletterFactory(name="Evening Digest", slug="evening", is_default=True)
+
+    assert offered_newsletters() == [replacement]
