@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 from datetime import timedelta
 
 import pytest
@@ -245,3 +246,14 @@ def test_demo_staff_refuses_a_live_site(settings):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("ensure_demo_staff", stdout=io.StringIO())
     assert not get_user_model().objects.exists()
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    """.env.example is the one place a variable is documented: none may be missing."""
+    source = (settings.BASE_DIR / "newsroom" / "settings.py").read_text()
+    read = set(re.findall(r"\benv(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
+    example = (settings.BASE_DIR / ".env.example").read_text()
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
+    assert {"DATABASE_URL", "SECRET_KEY", "EMAIL_URL", "CACHE_URL"} <= read
+    assert read - documented == set()
+    assert documented - read == set(), "documented variables the settings no longer read"
