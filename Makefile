@@ -6,11 +6,19 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DEBUG=true
+# apt-get needs root: use sudo when we are not root and it exists.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
 .PHONY: run test install chromium lint format bench clean
 
+# A venv without pip is what a failed `venv` leaves behind: start it again. Debian's Python
+# needs the python3-venv package for `-m venv`; it is installed when that is missing.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+		echo "Installing python3-venv (Debian splits venv out of Python)..."; rm -rf $(VENV); \
+		$(SUDO) apt-get update -qq && $(APT_INSTALL) python3-venv >/dev/null && \
+		$(PYTHON) -m venv $(VENV); }; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
@@ -21,13 +29,14 @@ install: $(STAMP)
 chromium:
 	@test -x /usr/bin/chromium || { \
 		echo "Installing Debian's chromium for the browser tests..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+		$(SUDO) apt-get update -qq && $(APT_INSTALL) chromium >/dev/null; }
 
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py ensure_demo_staff
-	@echo "Starting the task worker and the site on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
+	@echo "Starting the task worker and the site on http://$(HOST):$(PORT)/ (Ctrl-C stops both)."
+	@echo "Sign in at http://$(HOST):$(PORT)/admin/ with the login printed above."
 	@$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
