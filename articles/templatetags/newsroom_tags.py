@@ -14,6 +14,7 @@ from datetime import timedelta
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
@@ -52,7 +53,12 @@ def picture(photo, sizes="100vw", eager=False, css_class="", alt=None):
         "eager": eager,
         "css_class": css_class,
         "alt": photo.alt_text if alt is None else alt,
-        "object_position": f"{photo.focal_x * 100:.0f}% {photo.focal_y * 100:.0f}%",
+        # Only when the editor moved the focal point: cropped cards keep it in view.
+        "object_position": (
+            f"{photo.focal_x * 100:.0f}% {photo.focal_y * 100:.0f}%"
+            if (photo.focal_x, photo.focal_y) != (0.5, 0.5)
+            else ""
+        ),
     }
 
 
@@ -143,7 +149,7 @@ def _publisher():
         "@type": "NewsMediaOrganization",
         "name": settings.SITE_NAME,
         "url": f"{settings.SITE_URL}/",
-        "logo": {"@type": "ImageObject", "url": absolute(f"{settings.STATIC_URL}img/logo.png")},
+        "logo": {"@type": "ImageObject", "url": absolute(static("img/logo.png"))},
     }
 
 
