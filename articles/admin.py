@@ -20,15 +20,21 @@ admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Write, illustrate and publish"
 admin.site.site_url = "/"
+# The app list sits on the index page; without the sidebar the story list gets the full width.
+admin.site.enable_nav_sidebar = False
 
 
-def thumbnail_html(photo, *, width=72):
+def thumbnail_html(photo, *, width=72, portrait=False):
+    css_class = "thumb thumb-portrait" if portrait else "thumb"
     if photo is None:
-        return format_html('<span class="thumb thumb-empty" style="width:{}px"></span>', width)
+        return format_html(
+            '<span class="{} thumb-empty" style="width:{}px"></span>', css_class, width
+        )
     thumbnail = photo_thumbnail(photo)
     height = round(width * thumbnail.height / max(thumbnail.width, 1))
     return format_html(
-        '<img class="thumb" src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
+        '<img class="{}" src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
+        css_class,
         thumbnail.url,
         photo.alt_text,
         width,
@@ -102,7 +108,7 @@ class AuthorAdmin(PhotoPickerMixin, admin.ModelAdmin):
 
     @admin.display(description="photo")
     def portrait(self, author):
-        return thumbnail_html(author.photo, width=48)
+        return thumbnail_html(author.photo, width=48, portrait=True)
 
     @admin.display(description="stories", ordering="story_count")
     def story_count(self, author):
@@ -178,6 +184,9 @@ class PhotoAdmin(admin.ModelAdmin):
                 "alt": photo.alt_text,
             }
         )
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Photos", **(extra_context or {})})
 
     def save_model(self, request, obj, form, change):
         services.save_photo(photo=obj, by=request.user)
@@ -262,7 +271,7 @@ class RelatedEmbedInline(PhotoPickerMixin, admin.StackedInline):
         (
             None,
             {
-                "fields": [("kind", "after_paragraph", "position"), "target_article", "url"],
+                "fields": ["kind", ("after_paragraph", "position"), "target_article", "url"],
                 "description": "Another story of ours: pick it, its headline, excerpt and "
                 "authors are shown as they are. Outside link: the address and a title (source, "
                 "excerpt, author line and image are optional). Media embed: paste a YouTube, "
@@ -279,6 +288,9 @@ class RelatedEmbedInline(PhotoPickerMixin, admin.StackedInline):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "excerpt":
             formfield.widget.attrs["rows"] = 3
+        elif db_field.name == "url":
+            formfield.label = "Address (URL)"
+            formfield.help_text = "For an outside link or a media embed."
         return formfield
 
 
@@ -373,7 +385,9 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
             {
                 "fields": [
                     ("status", "publish_at"),
-                    ("is_featured", "is_editors_pick", "in_news_feed"),
+                    "is_featured",
+                    "is_editors_pick",
+                    "in_news_feed",
                 ]
             },
         ),
@@ -389,6 +403,9 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Stories", **(extra_context or {})})
 
     def get_queryset(self, request):
         # Card data (section, lead photo, ordered bylines) in a fixed number of queries,

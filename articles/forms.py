@@ -98,7 +98,9 @@ class BylineInlineForm(forms.ModelForm):
         required=False,
         min_value=0,
         max_value=UNPOSITIONED,
-        widget=forms.NumberInput(attrs={"class": "vIntegerField byline-position", "min": 0}),
+        widget=forms.NumberInput(
+            attrs={"class": "vIntegerField byline-position", "min": 0, "placeholder": "last"}
+        ),
         help_text="1 comes first. Leave empty to add at the end.",
     )
 

@@ -110,7 +110,12 @@ class TagSuggestWidget(TagWidget):
             if popular
             else ""
         )
-        return format_html('{}<datalist id="{}"></datalist>{}', field, list_id, chips)
+        return format_html(
+            '<div class="tag-suggest">{}<datalist id="{}"></datalist>{}</div>',
+            field,
+            list_id,
+            chips,
+        )
 
     class Media:
         js = ["admin-extra/tag-suggest.js"]

@@ -2,7 +2,10 @@
 // thumbnail, caption and credit. select2 fires jQuery events only, so listen through
 // django.jQuery; the delegated handler also covers inline rows added later.
 "use strict";
-(function ($) {
+// Media merging may place this file before Django's jquery.init.js: wait for the page.
+window.addEventListener("DOMContentLoaded", function () {
+  const $ = django.jQuery;
+
   function previewFor(select) {
     const picker = select.closest(".photo-picker");
     return picker ? picker.querySelector(".photo-preview") : null;
@@ -52,4 +55,4 @@
       clear(figure);
     }
   });
-})(django.jQuery);
+});

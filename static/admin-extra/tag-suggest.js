@@ -76,8 +76,14 @@
     if (existing(input.value).includes(tag.toLowerCase())) {
       return;
     }
-    const trimmed = input.value.trim().replace(/,$/, "");
-    input.value = (trimmed ? trimmed + ", " : "") + quoted(tag);
+    const { head, current } = parts(input.value);
+    if (current && tag.toLowerCase().startsWith(current.toLowerCase())) {
+      // The chip completes the tag being typed.
+      input.value = head + quoted(tag);
+    } else {
+      const trimmed = input.value.trim().replace(/,$/, "");
+      input.value = (trimmed ? trimmed + ", " : "") + quoted(tag);
+    }
     input.dispatchEvent(new Event("change", { bubbles: true }));
     input.focus();
   });

@@ -72,7 +72,7 @@ def test_author_list_shows_portrait_kind_and_story_count(admin_client, admin_use
 
     content = response.content.decode()
     assert response.context["cl"].result_count == 1
-    assert '<img class="thumb"' in content
+    assert '<img class="thumb thumb-portrait"' in content
     assert "Marta Hill" in content and "The Newsroom desk" not in content
     assert f'?authors__id__exact={writer.pk}">1</a>' in content
 
