@@ -55,7 +55,7 @@
             showErrors(form, result.data.errors);
             return;
           } else {
-            status.className = "signup-form__status notice";
+            status.className = "signup-form__status notice notice--info";
           }
           status.textContent = result.data.message;
           status.hidden = false;
