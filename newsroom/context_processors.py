@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.functional import SimpleLazyObject
 
 # Bump the version when the cached shape changes, so old entries are never unpickled.
 NAV_SECTIONS_CACHE_KEY = "newsroom:nav-sections:v1"
@@ -26,6 +27,7 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         "SITE_DESCRIPTION": settings.SITE_DESCRIPTION,
-        # A callable: templates that never show the navigation never touch the cache.
-        "nav_sections": navigation_sections,
+        # Lazy: a page that never shows the navigation never touches the cache, and the
+        # header and footer share one cache read.
+        "nav_sections": SimpleLazyObject(navigation_sections),
     }
