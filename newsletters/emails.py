@@ -31,6 +31,7 @@ from .models import IssueStory, Newsletter, NewsletterIssue
 # Placeholders for the personal links; neither the templates nor css-inline touch them.
 UNSUBSCRIBE_PLACEHOLDER = "https://personal-link.invalid/unsubscribe"
 PREFERENCES_PLACEHOLDER = "https://personal-link.invalid/preferences"
+TOKEN_MARKER = "personal-token"
 # A card photo is shown at most this wide (px); the rendition picked is the widest up to it.
 CARD_IMAGE_WIDTH = 640
 
@@ -160,11 +161,18 @@ class RenderedIssue:
     from_email: str
     reply_to: list[str] = field(default_factory=list)
     list_id: str = ""
+    url_patterns: dict[str, str] = field(default_factory=dict)
 
     def links_for(self, subscriber) -> PersonalLinks:
+        """The same links as tokens.unsubscribe_url() and preferences_url() (a test holds
+        them equal), with the URL reversed once per batch instead of twice per reader."""
+        unsubscribe = tokens.make_token(
+            {"s": subscriber.pk, "n": self.issue.newsletter_id}, salt=tokens.UNSUBSCRIBE_SALT
+        )
+        preferences = tokens.make_token({"s": subscriber.pk}, salt=tokens.PREFERENCES_SALT)
         return PersonalLinks(
-            unsubscribe_url=tokens.unsubscribe_url(subscriber, self.issue.newsletter),
-            preferences_url=tokens.preferences_url(subscriber),
+            unsubscribe_url=self.url_patterns["unsubscribe"].replace(TOKEN_MARKER, unsubscribe),
+            preferences_url=self.url_patterns["preferences"].replace(TOKEN_MARKER, preferences),
         )
 
     def preview_links(self) -> PersonalLinks:
@@ -226,6 +234,10 @@ def render_issue(issue: NewsletterIssue) -> RenderedIssue:
         from_email=sender_address(newsletter),
         reply_to=[newsletter.reply_to] if newsletter.reply_to else [],
         list_id=f"{newsletter.name} <{newsletter.slug}.{site_domain()}>",
+        url_patterns={
+            name: tokens.absolute(reverse(f"subscriptions:{name}", kwargs={"token": TOKEN_MARKER}))
+            for name in ("unsubscribe", "preferences")
+        },
     )
 
 

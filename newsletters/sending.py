@@ -26,6 +26,7 @@ connection that breaks while a message is on the wire makes that one row uncerta
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -33,7 +34,7 @@ import smtplib
 import socket
 import time
 from dataclasses import dataclass, fields
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -186,6 +187,33 @@ def _is_refusal(exc: BaseException) -> bool:
     return isinstance(exc, AnymailError)  # raised before anything was sent (bad address, ...)
 
 
+class _Statements:
+    """The two statements run once per message, as SQL: building them through the ORM cost
+    more than running them (a third of the time per message in the benchmark)."""
+
+    def __init__(self):
+        quote = connection.ops.quote_name
+        table = quote(Delivery._meta.db_table)
+        columns = [quote(Delivery._meta.get_field(name).column) for name in OUTCOME_FIELDS]
+        self.outcome = (
+            f"UPDATE {table} SET {', '.join(f'{column} = %s' for column in columns)} "
+            f"WHERE {quote('id')} = %s"
+        )
+        self._mark = (
+            f"UPDATE {table} SET {quote('status')} = %s, {quote('claimed_at')} = %s "
+            f"WHERE {quote('id')} IN ({{ids}}) AND {quote('claimed_by')} = %s "
+            f"AND {quote('status')} IN (%s, %s)"
+        )
+
+    def mark_sending(self, count: int) -> str:
+        return self._mark.format(ids=", ".join(["%s"] * count))
+
+
+@functools.cache
+def _sql() -> _Statements:
+    return _Statements()
+
+
 class _Sender:
     """Hands one claimed batch to the backend, writing outcomes as described above."""
 
@@ -214,7 +242,7 @@ class _Sender:
         """Send one message; False when the connection is no longer usable."""
         now = timezone.now()
         try:
-            message = self.rendered.message_for(row.subscriber, connection=self.backend)
+            message = self.rendered.message_for(row.subscriber)
         except Exception as exc:  # nothing reached the backend
             logger.exception("Could not build the message for delivery %s", row.pk)
             self.record_failure(row, exc, now)
@@ -243,13 +271,21 @@ class _Sender:
         return True
 
     def write_outcomes(self, rows: list[Delivery]) -> None:
-        if len(rows) == 1:
-            row = rows[0]
-            Delivery.objects.filter(pk=row.pk).update(
-                **{name: getattr(row, name) for name in OUTCOME_FIELDS}
-            )
-        elif rows:
-            Delivery.objects.bulk_update(rows, OUTCOME_FIELDS)
+        if not rows:
+            return
+        adapt = connection.ops.adapt_datetimefield_value
+        params = [
+            [
+                adapt(value) if isinstance(value, datetime) else value
+                for value in (*(getattr(row, name) for name in OUTCOME_FIELDS), row.pk)
+            ]
+            for row in rows
+        ]
+        with connection.cursor() as cursor:
+            if len(params) == 1:
+                cursor.execute(_sql().outcome, params[0])
+            else:
+                cursor.executemany(_sql().outcome, params)
 
     def mark_sending(self, done: list[Delivery], group: list[Delivery]) -> list[Delivery]:
         """Record `done`, then durably mark `group` as on its way; the rows still ours."""
@@ -257,9 +293,18 @@ class _Sender:
         with transaction.atomic():
             self.write_outcomes(done)
             ids = [row.pk for row in group]
-            marked = Delivery.objects.filter(
-                pk__in=ids, claimed_by=self.token, status__in=READY_STATUSES
-            ).update(status=Status.SENDING, claimed_at=now)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _sql().mark_sending(len(ids)),
+                    [
+                        Status.SENDING,
+                        connection.ops.adapt_datetimefield_value(now),
+                        *ids,
+                        self.token,
+                        *READY_STATUSES,
+                    ],
+                )
+                marked = cursor.rowcount
             if time.monotonic() - self.renewed_at > settings.NEWSLETTER_CLAIM_TIMEOUT / 3:
                 # A slow batch keeps its claim alive, so nobody mistakes it for a dead worker.
                 Delivery.objects.filter(claimed_by=self.token, status=Status.PENDING).update(

@@ -90,7 +90,10 @@ def send_test(*, issue: NewsletterIssue, to_email: str) -> str:
     links = rendered.links_for(subscriber) if subscriber else rendered.preview_links()
     with get_connection() as connection:
         message = rendered.message_for(
-            Subscriber(email=to_email), connection=connection, links=links, subject=f"[Test] {issue.subject}"
+            Subscriber(email=to_email),
+            connection=connection,
+            links=links,
+            subject=f"[Test] {issue.subject}",
         )
         message.send()
     return to_email

@@ -176,3 +176,17 @@ def test_test_send_to_a_non_subscriber_uses_the_public_page(issue):
     services.send_test(issue=issue, to_email="editor@example.org")
     (message,) = mail.outbox
     assert "https://news.example.org/newsletters/" in message.extra_headers["List-Unsubscribe"]
+
+
+def test_personal_links_match_the_subscriptions_token_helpers(issue, newsletter):
+    """The send loop builds the links itself (reverse once per batch): they must stay the same
+    links `subscriptions.tokens` makes, so the unsubscribe and preference pages accept them."""
+    from freezegun import freeze_time
+
+    from subscriptions import tokens
+
+    subscriber = audience(newsletter, 1)[0]
+    with freeze_time("2025-05-01 08:00:00"):
+        links = render_issue(issue).links_for(subscriber)
+        assert links.unsubscribe_url == tokens.unsubscribe_url(subscriber, newsletter)
+        assert links.preferences_url == tokens.preferences_url(subscriber)
