@@ -18,6 +18,9 @@ def log_in(page, base_url, next_url):
     page.fill("#id_username", "admin")
     page.fill("#id_password", "password")
     page.click("input[type=submit]")
+    # Wait for the form's scripts (prepopulate, select2) before typing into it.
+    page.wait_for_url(f"{base_url}{next_url}")
+    page.wait_for_load_state("load")
 
 
 def pick(page, field_selector, term, text):
