@@ -2,8 +2,8 @@
 
 A demo photo is known by its file name (`photos/demo/<key>.jpg`), not by a database id, so a
 second run finds both the file and the row and draws nothing; a fresh database over an old
-media folder reuses the files. Drawing runs in a few threads because Pillow releases the GIL
-while it blurs and encodes; the database work stays in the calling thread.
+media folder reuses the files. Drawing and resizing run in a few threads, because Pillow
+releases the GIL while it blurs, resizes and encodes.
 """
 
 import os
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection, connections
 
 from articles.models import Photo
 
@@ -33,6 +34,10 @@ class PhotoSpec:
         return f"{PHOTO_DIR}/{self.key}.jpg"
 
 
+def _workers():
+    return min(4, os.cpu_count() or 1)
+
+
 def _draw_and_store(spec):
     image = images.draw_portrait(spec.key) if spec.portrait else images.draw_scene(spec.key)
     default_storage.save(spec.name, ContentFile(images.jpeg_bytes(image)))
@@ -42,8 +47,7 @@ def store_missing_images(specs):
     """Draw the JPEGs that storage does not have yet; returns how many were drawn."""
     missing = [spec for spec in specs if not default_storage.exists(spec.name)]
     if missing:
-        workers = min(4, os.cpu_count() or 1)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with ThreadPoolExecutor(max_workers=_workers()) as pool:
             # list() re-raises the first error a worker hit.
             list(pool.map(_draw_and_store, missing))
     return len(missing)
@@ -72,8 +76,25 @@ def ensure_photo_rows(specs):
 
 
 def ensure_all_renditions(photos):
-    """Resized copies for every demo photo; a no-op for photos that already have them."""
+    """Resized copies for every demo photo; a no-op for photos that already have them.
+
+    Outside a transaction the work is shared among threads, each with its own database
+    connection (closed when it is done). Inside one (as in the tests) other connections could
+    not see the photo rows yet, so everything happens in this thread.
+    """
     from articles.renditions import ensure_renditions
 
-    for photo in photos:
-        ensure_renditions(photo)
+    photos = list(photos)
+    if connection.in_atomic_block:
+        for photo in photos:
+            ensure_renditions(photo)
+        return
+
+    def make(photo):
+        try:
+            ensure_renditions(photo)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=_workers()) as pool:
+        list(pool.map(make, photos))
