@@ -12,9 +12,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from . import services
-from .forms import ArticleAdminForm, BylineInlineForm, BylineInlineFormSet, PhotoAdminForm
+from .forms import (
+    ArticleAdminForm,
+    AuthorAdminForm,
+    BylineInlineForm,
+    BylineInlineFormSet,
+    PhotoAdminForm,
+    SectionAdminForm,
+)
 from .models import Article, Author, Byline, Photo, RelatedEmbed, Section
-from .widgets import PhotoPreviewSelect, photo_thumbnail, popular_tags
+from .widgets import PhotoPickerMixin, photo_thumbnail, popular_tags, thumbnail_html
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -24,40 +31,12 @@ admin.site.site_url = "/"
 admin.site.enable_nav_sidebar = False
 
 
-def thumbnail_html(photo, *, width=72, portrait=False):
-    css_class = "thumb thumb-portrait" if portrait else "thumb"
-    if photo is None:
-        return format_html(
-            '<span class="{} thumb-empty" style="width:{}px"></span>', css_class, width
-        )
-    thumbnail = photo_thumbnail(photo)
-    height = round(width * thumbnail.height / max(thumbnail.width, 1))
-    return format_html(
-        '<img class="{}" src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
-        css_class,
-        thumbnail.url,
-        photo.alt_text,
-        width,
-        height,
-    )
-
-
-class PhotoPickerMixin:
-    """Foreign keys to Photo get the autocomplete picker with a thumbnail preview."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Photo and "widget" not in kwargs:
-            kwargs["widget"] = PhotoPreviewSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 # --- Sections ------------------------------------------------------------------------------
 
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
+    form = SectionAdminForm
     list_display = ["name", "position", "shown_in_navigation", "story_count", "slug"]
     list_editable = ["position", "shown_in_navigation"]
     search_fields = ["name", "description"]
@@ -83,6 +62,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(PhotoPickerMixin, admin.ModelAdmin):
+    form = AuthorAdminForm
     list_display = ["portrait", "name", "kind", "job_title", "user", "story_count"]
     list_display_links = ["portrait", "name"]
     list_filter = ["kind"]

@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from PIL import Image
 
-from .models import Article, Byline, Photo
+from .models import Article, Author, Byline, Photo, Section
 from .services import NO_BYLINE_MESSAGE, PUBLIC_STATUSES, UNPOSITIONED
 from .validators import validate_photo_file
 from .widgets import TagSuggestWidget
@@ -91,6 +91,43 @@ class ArticleAdminForm(forms.ModelForm):
                 # "Published" with no time means now (the help text says so).
                 cleaned["publish_at"] = timezone.now()
         return cleaned
+
+
+class SectionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["name", "slug", "description", "position", "shown_in_navigation"]
+        help_texts = {
+            "name": "As readers see it in the navigation and on story labels.",
+            "slug": "The section's web address (/section/<slug>/). Changing it breaks old links.",
+            "shown_in_navigation": "Listed in the site header and footer, and on the home page.",
+        }
+
+
+class AuthorAdminForm(forms.ModelForm):
+    class Meta:
+        model = Author
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "job_title",
+            "photo",
+            "bio",
+            "email",
+            "website_url",
+            "x_handle",
+            "user",
+        ]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"})}
+        help_texts = {
+            "name": 'A person ("Olena Marchenko") or a desk ("The Newsroom desk").',
+            "slug": "The author page's address (/author/<slug>/).",
+            "kind": "Desks are bylines for team work and wire-based items.",
+            "job_title": 'Shown under the name, e.g. "Senior war correspondent".',
+            "photo": "A portrait for the author page and the box under their stories.",
+            "bio": "Two or three sentences: what they cover and since when.",
+        }
 
 
 class BylineInlineForm(forms.ModelForm):

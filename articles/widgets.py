@@ -1,4 +1,5 @@
-"""Admin widgets: a photo picker that shows what was picked, and tags with suggestions."""
+"""Admin widgets: a photo picker that shows what was picked, tags with suggestions, and
+thumbnails for list columns."""
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -8,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
+from .models import Photo
 from .renditions import default_rendition
 
 THUMBNAIL_WIDTH = 320
@@ -54,8 +56,6 @@ class PhotoPreviewSelect(AutocompleteSelect):
 
     @staticmethod
     def _photo(value):
-        from .models import Photo
-
         if value in (None, "") or not str(value).isdigit():
             return None
         return Photo.objects.filter(pk=value).first()
@@ -127,3 +127,32 @@ def popular_tags(*, limit, containing=""):
     if containing:
         tags = tags.filter(name__icontains=containing)
     return list(tags.order_by("-uses", "name").values_list("name", flat=True)[:limit])
+
+
+def thumbnail_html(photo, *, width=72, portrait=False):
+    css_class = "thumb thumb-portrait" if portrait else "thumb"
+    if photo is None:
+        return format_html(
+            '<span class="{} thumb-empty" style="width:{}px"></span>', css_class, width
+        )
+    thumbnail = photo_thumbnail(photo)
+    height = round(width * thumbnail.height / max(thumbnail.width, 1))
+    return format_html(
+        '<img class="{}" src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
+        css_class,
+        thumbnail.url,
+        photo.alt_text,
+        width,
+        height,
+    )
+
+
+class PhotoPickerMixin:
+    """Foreign keys to Photo get the autocomplete picker with a thumbnail preview."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Photo and "widget" not in kwargs:
+            kwargs["widget"] = PhotoPreviewSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
