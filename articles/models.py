@@ -5,7 +5,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -169,6 +169,18 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
 
+    def featured(self):
+        """Featured stories in the editors' order: numbered ones first, then newest first."""
+        return self.filter(is_featured=True).order_by(
+            F("featured_position").asc(nulls_last=True), "-publish_at", "-pk"
+        )
+
+    def editors_picks(self):
+        """Editors' picks in the editors' order: numbered ones first, then newest first."""
+        return self.filter(is_editors_pick=True).order_by(
+            F("editors_pick_position").asc(nulls_last=True), "-publish_at", "-pk"
+        )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -218,6 +230,40 @@ class Article(models.Model):
     is_featured = models.BooleanField("featured", default=False)
     is_editors_pick = models.BooleanField("editors' pick", default=False)
     in_news_feed = models.BooleanField("in the news feed", default=False)
+    # Empty positions sort after numbered ones, so flagging a story never needs a number.
+    featured_position = models.PositiveSmallIntegerField(
+        "featured order",
+        null=True,
+        blank=True,
+        help_text="1 comes first among featured stories; unnumbered ones follow, newest first.",
+    )
+    editors_pick_position = models.PositiveSmallIntegerField(
+        "editors' pick order",
+        null=True,
+        blank=True,
+        help_text="1 comes first among editors' picks; unnumbered ones follow, newest first.",
+    )
+
+    # Live coverage: editors post timestamped updates (live.LiveUpdate) under the story.
+    is_live = models.BooleanField(
+        "live coverage",
+        default=False,
+        help_text="Readers see timestamped updates under the story, newest first.",
+    )
+    coverage_start_at = models.DateTimeField(
+        "coverage started", null=True, blank=True, help_text="Empty: the publish time."
+    )
+    coverage_end_at = models.DateTimeField(
+        "coverage ended",
+        null=True,
+        blank=True,
+        help_text="Set when the coverage is over: the Live label goes and pages stop updating.",
+    )
+    comments_enabled = models.BooleanField(
+        "comments open",
+        default=True,
+        help_text="Readers may comment (under moderation) until comments close after some days.",
+    )
 
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
@@ -307,6 +353,17 @@ class Article(models.Model):
         if self.dek:
             return self.dek
         return Truncator(" ".join(strip_tags(self.body).split())).words(40)
+
+    @property
+    def coverage_started_at(self):
+        return self.coverage_start_at or self.publish_at
+
+    @property
+    def is_live_now(self):
+        """Live coverage that has not ended: the page shows "Live" and polls for updates."""
+        return self.is_live and (
+            self.coverage_end_at is None or self.coverage_end_at > timezone.now()
+        )
 
     @property
     def was_updated(self):
