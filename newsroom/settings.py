@@ -4,9 +4,12 @@ Each variable is documented once, in `.env.example`.
 """
 
 import tempfile
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,9 +22,19 @@ INSECURE_SECRET_KEY = "insecure-dev-key-change-me"
 # --- Core ---------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_SECRET_KEY)
-if not DEBUG and SECRET_KEY == INSECURE_SECRET_KEY and not env.bool("ALLOW_INSECURE_KEY", False):
-    raise ImproperlyConfigured("Set SECRET_KEY: the default key is only allowed with DEBUG=true.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+# ALLOW_INSECURE_KEY is for benchmarks on loopback only: a server that answers any other host
+# name could be a real site, and there the public default key would let anyone forge sessions.
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+if (
+    not DEBUG
+    and SECRET_KEY == INSECURE_SECRET_KEY
+    and not (
+        env.bool("ALLOW_INSECURE_KEY", False)
+        and all(host in _LOOPBACK_HOSTS for host in ALLOWED_HOSTS)
+    )
+):
+    raise ImproperlyConfigured("Set SECRET_KEY: the default key is only allowed with DEBUG=true.")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
 SITE_DESCRIPTION = env.str(
@@ -43,6 +56,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "anymail",
+    "csp",
+    "axes",
     "articles",
     "subscriptions",
     "newsletters",
@@ -50,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "newsroom.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by the axes backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -99,6 +118,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 
 # --- Auth and passwords -------------------------------------------------------------------
+# Axes first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -201,6 +225,65 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Load balancers probe over plain HTTP; everything else is redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# Browser features no page of ours uses, switched off for us and every embedded frame
+# (newsroom/security.py). Embeds keep what their iframe `allow` attribute asks for.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "geolocation", "gyroscope", "hid", "magnetometer", "microphone",
+        "midi", "payment", "serial", "usb",
+    )
+}  # fmt: skip
+
+# Content-Security-Policy (django-csp 4): our own assets only. Frames only from the embed
+# providers that articles/embeds.py rebuilds iframe addresses for; no plugins, no <base>
+# tricks, forms post only to us, and nobody may frame our pages.
+_ASSET_ORIGINS = sorted(
+    {
+        f"{url.scheme}://{url.netloc}"
+        for url in map(urlsplit, (STATIC_URL, MEDIA_URL))
+        if url.scheme in {"http", "https"}
+    }
+)
+EMBED_FRAME_ORIGINS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://t.me",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, *_ASSET_ORIGINS],
+        "style-src": [SELF, *_ASSET_ORIGINS],
+        "img-src": [SELF, *_ASSET_ORIGINS],
+        "font-src": [SELF, *_ASSET_ORIGINS],
+        "media-src": [SELF, *_ASSET_ORIGINS],
+        "connect-src": [SELF],
+        "frame-src": EMBED_FRAME_ORIGINS,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = _csp_report_uri
+
+# Admin login brute force (django-axes): this many failures for one username from one IP
+# lock that pair out for AXES_COOLOFF_MINUTES. Client IPs follow TRUSTED_PROXIES, like the
+# rate limits. Attempts live in the database, so every app server sees the same count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# An admin-styled lockout page (templates/admin/lockout.html).
+AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
