@@ -3,6 +3,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from subscriptions.models import Subscription
 
@@ -129,16 +130,35 @@ class NewsletterIssueAdmin(IssueToolsMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["newsletter", "subject", "preheader", "intro"]}),
     ]
-    readonly_when_sending = ["newsletter", "subject", "preheader", "intro"]
+    # Once sending starts, the page shows what readers got; the intro as it reads, not as HTML.
+    readonly_when_sending = ["newsletter", "subject", "preheader", "intro_as_sent"]
 
     @admin.display(description="scheduled / sent", ordering="scheduled_at")
     def when(self, obj):
         return obj.sent_at or obj.started_at or obj.scheduled_at
 
+    @admin.display(description="intro")
+    def intro_as_sent(self, obj):
+        return mark_safe(obj.intro)  # sanitised by the editor field's allow-list on save
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if not obj.is_editable else None
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
             return self.readonly_when_sending
         return super().get_readonly_fields(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return [(None, {"fields": self.readonly_when_sending})]
+        return super().get_fieldsets(request, obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in {"subject", "preheader"}:
+            field.widget.attrs["style"] = "width: min(100%, 48rem)"
+        return field
 
     def has_delete_permission(self, request, obj=None):
         # Sent issues are the record of what readers got (and deliveries cascade).
@@ -153,6 +173,11 @@ class NewsletterIssueAdmin(IssueToolsMixin, admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(self.tools_context(request, obj))
+        if obj is not None and not obj.is_editable:
+            # Nothing on the page can change any more: no save buttons to wonder about.
+            context.update(
+                show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

@@ -3,6 +3,8 @@
 Mixed into NewsletterIssueAdmin; each view is thin and calls a service.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -22,6 +24,8 @@ from .emails import render_issue
 from .models import Delivery, NewsletterIssue
 
 UNCERTAIN_LIST_LIMIT = 500
+# A send due longer ago than this and not started means no task worker is picking it up.
+START_GRACE = timedelta(minutes=1)
 FAILED_LIST_LIMIT = 100
 
 
@@ -274,6 +278,9 @@ class IssueToolsMixin:
             "fill_form": FillFromLatestForm(prefix="fill") if issue.is_editable else None,
             "tag_suggestions": FillFromLatestForm.tag_suggestions() if issue.is_editable else (),
             "can_send": request.user.has_perm("newsletters.send_newsletterissue"),
+            "start_overdue": issue.status == NewsletterIssue.Status.SCHEDULED
+            and issue.scheduled_at is not None
+            and issue.scheduled_at < timezone.now() - START_GRACE,
         }
         if not issue.is_editable:
             rows = Delivery.objects.filter(issue=issue).select_related("subscriber").order_by("pk")
