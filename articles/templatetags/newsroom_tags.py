@@ -6,9 +6,11 @@
 {% body_segments article as segments %}     body blocks with related embeds between them
 {% json_ld data %}                          <script type="application/ld+json">, escaped
 {{ "/story/x/"|absolute }}                  SITE_URL + path
+{{ embed.url|web_url }}                     an http(s) URL, or "" for anything else
 """
 
 import json
+import re
 from datetime import timedelta
 
 from django import template
@@ -115,6 +117,22 @@ def absolute(path):
     if path.startswith("//"):
         return f"{settings.SITE_URL.split(':', 1)[0]}:{path}"
     return f"{settings.SITE_URL}{path if path.startswith('/') else '/' + path}"
+
+
+# An absolute web address and nothing else: no javascript:, data: or vbscript: scheme, and no
+# control characters or spaces, which browsers drop from a URL before reading its scheme.
+_WEB_URL = re.compile(r"https?://[^\x00-\x20\x7f]+", re.IGNORECASE)
+
+
+@register.filter
+def web_url(value):
+    """`value` if it is an http(s) address, else "": for typed URLs printed into href.
+
+    Model forms already refuse other schemes; this covers rows written without them
+    (imports, scripts), where `javascript:...` would otherwise become a live link.
+    """
+    value = str(value or "").strip()
+    return value if _WEB_URL.fullmatch(value) else ""
 
 
 @register.simple_tag
