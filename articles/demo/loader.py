@@ -223,53 +223,62 @@ def load_drafts(seeds, sections, authors, photos, now, existing):
     return created
 
 
+def _link_values(link):
+    return {
+        "url": link["url"],
+        "title": link["title"],
+        "source_name": link["source"],
+        "author_line": link["author_line"],
+        "excerpt": link["excerpt"],
+    }
+
+
+def _planned_embeds(seed, paragraph_count, *, card_targets, videos, posts, links):
+    """(after paragraph, kind, field values) for one story: video for video stories, a
+    social post now and then, usually a card for a story from the same section, sometimes
+    an outside link near the end."""
+    rng = seed.rng("embeds")
+    planned = []
+    if seed.section == "video":
+        planned.append((1, RelatedEmbed.Kind.MEDIA, {"url": rng.choice(videos)}))
+    elif rng.random() < 0.25:
+        after = min(3, paragraph_count - 1)
+        planned.append((after, RelatedEmbed.Kind.MEDIA, {"url": rng.choice(posts)}))
+    if card_targets and rng.random() < 0.75:
+        target_id = rng.choice(card_targets)
+        planned.append((2, RelatedEmbed.Kind.STORY, {"target_article_id": target_id}))
+    if rng.random() < 0.35:
+        after = max(1, paragraph_count - 2)
+        planned.append((after, RelatedEmbed.Kind.LINK, _link_values(rng.choice(links))))
+    return sorted(planned, key=lambda item: item[0])
+
+
 def load_embeds(created, seeds):
     """Related embeds for stories created in this run: story cards, links and media."""
     extras = writing.extras()
-    links, media = extras["link"], [entry["url"] for entry in extras["media"]]
+    media = [entry["url"] for entry in extras["media"]]
     videos = [url for url in media if "youtu" in url or "vimeo" in url]
     posts = [url for url in media if url not in videos]
-    published = Article.objects.published()
+    # Cards point to other full stories, preferably of the same section.
+    stories = Article.objects.published().filter(slug__in=[s.slug for s in seeds])
     by_section = {}
-    for slug, section_slug in published.values_list("slug", "section__slug"):
-        by_section.setdefault(section_slug, []).append(slug)
-    targets = dict(published.filter(slug__in=[s.slug for s in seeds]).values_list("slug", "pk"))
+    for pk, slug, section_slug in stories.values_list("pk", "slug", "section__slug"):
+        by_section.setdefault(section_slug, []).append((slug, pk))
     embeds = []
     for seed in seeds:
         if seed.slug not in created:
             continue
         article, paragraph_count = created[seed.slug]
-        rng = seed.rng("embeds")
-        planned = []
-        if seed.section == "video":
-            planned.append((1, RelatedEmbed.Kind.MEDIA, {"url": rng.choice(videos)}))
-        elif rng.random() < 0.25:
-            planned.append(
-                (min(3, paragraph_count - 1), RelatedEmbed.Kind.MEDIA, {"url": rng.choice(posts)})
-            )
-        if rng.random() < 0.75:
-            candidates = [
-                s for s in by_section.get(seed.section, []) if s != seed.slug and s in targets
-            ]
-            candidates = candidates or [s for s in targets if s != seed.slug]
-            target = targets[rng.choice(sorted(candidates))]
-            planned.append((2, RelatedEmbed.Kind.STORY, {"target_article_id": target}))
-        if rng.random() < 0.35:
-            link = rng.choice(links)
-            planned.append(
-                (
-                    max(1, paragraph_count - 2),
-                    RelatedEmbed.Kind.LINK,
-                    {
-                        "url": link["url"],
-                        "title": link["title"],
-                        "source_name": link["source"],
-                        "author_line": link["author_line"],
-                        "excerpt": link["excerpt"],
-                    },
-                )
-            )
-        planned.sort(key=lambda item: item[0])
+        same_section = by_section.get(seed.section, [])
+        card_targets = sorted(pk for slug, pk in same_section if slug != seed.slug)
+        planned = _planned_embeds(
+            seed,
+            paragraph_count,
+            card_targets=card_targets,
+            videos=videos,
+            posts=posts,
+            links=extras["link"],
+        )
         for position, (after, kind, values) in enumerate(planned):
             embed = RelatedEmbed(
                 article=article, kind=kind, after_paragraph=after, position=position, **values
