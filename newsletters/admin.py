@@ -3,7 +3,6 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from subscriptions.models import Subscription
 
@@ -139,7 +138,7 @@ class NewsletterIssueAdmin(IssueToolsMixin, admin.ModelAdmin):
 
     @admin.display(description="intro")
     def intro_as_sent(self, obj):
-        return mark_safe(obj.intro)  # sanitised by the editor field's allow-list on save
+        return obj.intro_html
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if not obj.is_editable else None

@@ -5,6 +5,8 @@ Mixed into NewsletterIssueAdmin; each view is thin and calls a service.
 
 from datetime import timedelta
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp, csp_update
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -27,6 +29,17 @@ UNCERTAIN_LIST_LIMIT = 500
 # A send due longer ago than this and not started means no task worker is picking it up.
 START_GRACE = timedelta(minutes=1)
 FAILED_LIST_LIMIT = 100
+# The email preview page shows the email as a mail client would: its inlined styles and
+# images, never a script, and framed only by our own preview page.
+EMAIL_PREVIEW_CSP = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": [SELF, "https:", "http:"],
+    "frame-ancestors": [SELF],
+    "form-action": [NONE],
+    "base-uri": [NONE],
+    "sandbox": ["allow-popups", "allow-popups-to-escape-sandbox"],
+}
 
 
 def _error_text(error: ValidationError) -> str:
@@ -40,10 +53,14 @@ class IssueToolsMixin:
             return self.admin_site.admin_view(wrapped)
 
         tools = [
-            path("<int:pk>/preview/", view(self.preview_view), name="newsletters_issue_preview"),
+            path(
+                "<int:pk>/preview/",
+                view(csp_update({"frame-src": [SELF]})(self.preview_view)),
+                name="newsletters_issue_preview",
+            ),
             path(
                 "<int:pk>/preview/email.html",
-                view(xframe_options_sameorigin(self.preview_html_view)),
+                view(csp(EMAIL_PREVIEW_CSP)(xframe_options_sameorigin(self.preview_html_view))),
                 name="newsletters_issue_preview_html",
             ),
             path(

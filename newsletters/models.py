@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorField
 
 from articles.models import BODY_EDITOR_EXTENSIONS
@@ -122,6 +123,13 @@ class NewsletterIssue(models.Model):
     def is_editable(self):
         """Content is frozen once sending starts: every recipient gets the same issue."""
         return self.status in {self.Status.DRAFT, self.Status.SCHEDULED}
+
+    @property
+    def intro_html(self):
+        """The intro as safe HTML, sanitised again with the editor's allow-list on the way out:
+        a row written without the admin form (a script, the shell) never reaches a page or an
+        email as raw markup."""
+        return mark_safe(self._meta.get_field("intro").sanitize(self.intro or ""))  # noqa: S308
 
 
 class IssueStory(models.Model):
