@@ -257,3 +257,18 @@ def test_env_example_documents_every_variable_the_settings_read():
     assert {"DATABASE_URL", "SECRET_KEY", "EMAIL_URL", "CACHE_URL"} <= read
     assert read - documented == set()
     assert documented - read == set(), "documented variables the settings no longer read"
+
+
+def test_readme_configuration_table_lists_every_variable():
+    source = (settings.BASE_DIR / "newsroom" / "settings.py").read_text()
+    read = set(re.findall(r"\benv(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    rows = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", readme, flags=re.MULTILINE))
+    assert read - rows == set(), "add these to the README's configuration table"
+    assert rows - read == set(), "the README documents variables the settings no longer read"
+
+
+def test_readme_has_exactly_the_two_set_up_commands():
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    assert re.findall(r"```sh\n(.*?)\n```", readme, flags=re.DOTALL) == ["make run", "make test"]
+    assert readme.count("```") == 4
