@@ -409,6 +409,14 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
         query = request.GET.get("q", "").strip()[:100]
         return JsonResponse({"tags": popular_tags(limit=10, containing=query)})
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The body editor's import map is an inline <script>: under the Content-Security-Policy
+        # it runs only with this request's nonce, which js_asset's Media adds to its tags.
+        media, nonce = context.get("media"), getattr(request, "csp_nonce", None)
+        if nonce is not None and hasattr(media, "with_nonce"):
+            context["media"] = media.with_nonce(str(nonce))
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def view_on_site(self, article):
         # Only a story readers can open; a draft's public address answers 404.
         return article.get_absolute_url() if article.is_published else None

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -257,7 +257,9 @@ EMBED_FRAME_ORIGINS = [
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, *_ASSET_ORIGINS],
+        # NONCE: the admin's rich-text editor loads through an inline import map, which the
+        # story admin renders with this request's nonce (only pages that use it get one).
+        "script-src": [SELF, NONCE, *_ASSET_ORIGINS],
         "style-src": [SELF, *_ASSET_ORIGINS],
         "img-src": [SELF, *_ASSET_ORIGINS],
         "font-src": [SELF, *_ASSET_ORIGINS],

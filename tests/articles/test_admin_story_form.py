@@ -1,5 +1,6 @@
 """Writing a story in the admin, from the form POST to the public site."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -290,3 +291,11 @@ def test_view_on_site_only_for_stories_readers_can_open(admin_client):
 
     assert "View on site" in admin_client.get(change_url(live)).content.decode()
     assert "View on site" not in admin_client.get(change_url(draft)).content.decode()
+
+
+def test_the_body_editors_import_map_carries_the_csp_nonce(admin_client):
+    response = admin_client.get(ADD_STORY_URL)
+
+    policy = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert f'<script type="importmap" nonce="{nonce}">' in response.content.decode()
