@@ -146,7 +146,7 @@ def test_story_list_columns(admin_client, newsroom):
     assert '<span class="flag flag-featured">Featured</span>' in content
     assert '<span class="flag flag-feed">News feed</span>' in content
     assert '<span class="flag flag-pick">Editors&#x27; pick</span>' in content
-    assert '<img class="thumb"' in content and 'class="thumb thumb-empty"' in content
+    assert '<img class="thumb"' in content and 'class="thumb thumb-empty thumb-w72"' in content
     live_at = timezone.localtime(newsroom["live"].publish_at)
     assert f'<time datetime="{live_at.isoformat()}">' in content
 
