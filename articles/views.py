@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from live.feed import feed_entries, feed_page
 from newsroom.context_processors import navigation_sections
 
 from .models import Article, Author, Byline, RelatedEmbed, Section
@@ -23,6 +24,8 @@ HOME_STORIES_PER_SECTION = 4
 HOME_FEED_ITEMS = 10
 RAIL_FEED_ITEMS = 8
 RAIL_EDITORS_PICKS = 4
+STORY_FEATURED = 3
+NEWS_FEED_PER_PAGE = 30
 
 
 def story_cards():
@@ -30,17 +33,37 @@ def story_cards():
     return Article.objects.published().with_card_data().newest_first()
 
 
-def news_feed_items():
-    return story_cards().filter(in_news_feed=True)
+def curated_stories(*, featured: int, picks: int, exclude_pk=None):
+    """(featured, editors' picks) in the editors' order, a story in one block only.
+
+    Three queries for both blocks: one each, and one for all their bylines.
+    """
+    stories = Article.objects.published().select_related("section", "lead_photo")
+    if exclude_pk is not None:
+        stories = stories.exclude(pk=exclude_pk)
+    featured_stories = list(stories.featured()[:featured])
+    shown = [story.pk for story in featured_stories]
+    pick_stories = list(stories.editors_picks().exclude(pk__in=shown)[:picks])
+    bylines = Byline.objects.select_related("author").order_by("position")
+    prefetch_related_objects(
+        [*featured_stories, *pick_stories], Prefetch("bylines", queryset=bylines)
+    )
+    return featured_stories, pick_stories
 
 
 class RailMixin:
-    """The story page's side column: the News Feed and Editors' Picks."""
+    """The story page's side column and closing blocks: News Feed, Editors' Picks, Featured."""
 
     def get_rail_context(self, exclude_pk=None):
-        feed = news_feed_items().exclude(pk=exclude_pk)[:RAIL_FEED_ITEMS]
-        picks = story_cards().filter(is_editors_pick=True).exclude(pk=exclude_pk)
-        return {"rail_feed": feed, "rail_picks": picks[:RAIL_EDITORS_PICKS]}
+        featured, picks = curated_stories(
+            featured=STORY_FEATURED, picks=RAIL_EDITORS_PICKS, exclude_pk=exclude_pk
+        )
+        feed = [
+            entry
+            for entry in feed_entries(limit=RAIL_FEED_ITEMS + 1)
+            if entry.key != f"story-{exclude_pk}"
+        ][:RAIL_FEED_ITEMS]
+        return {"rail_feed": feed, "rail_picks": picks, "featured_stories": featured}
 
 
 class HomeView(TemplateView):
@@ -48,18 +71,16 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        top_stories = list(story_cards().filter(is_featured=True)[:HOME_TOP_STORIES])
-        shown = [story.pk for story in top_stories]
-        editors_picks = list(
-            story_cards().filter(is_editors_pick=True).exclude(pk__in=shown)[:HOME_EDITORS_PICKS]
+        top_stories, editors_picks = curated_stories(
+            featured=HOME_TOP_STORIES, picks=HOME_EDITORS_PICKS
         )
-        shown += [story.pk for story in editors_picks]
+        shown = [story.pk for story in [*top_stories, *editors_picks]]
         context.update(
             lead_story=top_stories[0] if top_stories else None,
             top_stories=top_stories[1:],
             editors_picks=editors_picks,
             section_blocks=self.latest_by_section(exclude=shown),
-            feed_items=news_feed_items()[:HOME_FEED_ITEMS],
+            feed_items=feed_entries(limit=HOME_FEED_ITEMS),
         )
         return context
 
@@ -162,18 +183,19 @@ class TagView(ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class NewsFeedView(ListView):
-    """Short items, newest first, under a heading per day in the outlet's time zone."""
+class NewsFeedView(TemplateView):
+    """Short items (stories and live updates), newest first, under a heading per day in the
+    outlet's time zone. live.feed merges the two sources in two queries per page."""
 
     template_name = "articles/news_feed.html"
-    context_object_name = "items"
-    paginate_by = 30
-
-    def get_queryset(self):
-        return news_feed_items()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        page = self.request.GET.get("page", "1")
+        page_obj = feed_page(
+            int(page) if page.isdigit() and len(page) < 4 else 1, per_page=NEWS_FEED_PER_PAGE
+        )
+        context.update(page_obj=page_obj, items=page_obj.entries)
         today = timezone.localdate()
         days = []
         for day, items in groupby(
@@ -185,3 +207,16 @@ class NewsFeedView(ListView):
         # "Europe/Kyiv" → "Kyiv": readers are told which clock the times follow.
         context["time_zone_label"] = settings.TIME_ZONE.rsplit("/", 1)[-1].replace("_", " ")
         return context
+
+
+class TranscriptView(DetailView):
+    """The transcript of a story's audio version, when the editor pasted one."""
+
+    template_name = "articles/transcript.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().exclude(audio_transcript="").select_related("section")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(active_section_pk=self.object.section_id, **kwargs)

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "articles",
     "subscriptions",
     "newsletters",
+    "popularity",
+    "live",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +289,22 @@ AXES_RESET_ON_SUCCESS = True
 # An admin-styled lockout page (templates/admin/lockout.html).
 AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
+# --- Readers: most popular, live coverage, comments ---------------------------------------
+# Story reads are counted in the cache and flushed to the database in batches: every this
+# many beacons or seconds in a process (and by a periodic task when the cache is Redis).
+READ_COUNT_FLUSH_EVERY = env.int("READ_COUNT_FLUSH_EVERY", default=100)
+READ_COUNT_FLUSH_SECONDS = env.int("READ_COUNT_FLUSH_SECONDS", default=60)
+READ_BEACON_RATE_LIMIT_PER_IP = env.str("READ_BEACON_RATE_LIMIT_PER_IP", default="60/m")
+MOST_POPULAR_DAYS = env.int("MOST_POPULAR_DAYS", default=7)
+MOST_POPULAR_COUNT = env.int("MOST_POPULAR_COUNT", default=5)
+MOST_POPULAR_CACHE_SECONDS = env.int("MOST_POPULAR_CACHE_SECONDS", default=300)
+# How often open pages ask for new News Feed items and live updates (seconds).
+NEWS_FEED_POLL_SECONDS = env.int("NEWS_FEED_POLL_SECONDS", default=30)
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=15)
+# Comments close this many days after a story's publication; rate limit per client IP.
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=14)
+COMMENT_RATE_LIMIT_PER_IP = env.str("COMMENT_RATE_LIMIT_PER_IP", default="5/10m")
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

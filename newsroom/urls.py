@@ -17,6 +17,10 @@ urlpatterns = [
     path("subscriptions/", include("subscriptions.urls")),
     # Provider webhooks (bounces, complaints), e.g. /anymail/postmark/tracking/.
     path("anymail/", include("anymail.urls")),
+    # Read beacons (most popular), reader comments, live updates and the News Feed's JSON.
+    path("reads/", include("popularity.urls")),
+    path("comments/", include("comments.urls")),
+    path("", include("live.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -183,6 +183,11 @@ def _author_data(author):
 @register.simple_tag
 def article_json_ld(article):
     """NewsArticle structured data for a story page (uses prefetched bylines)."""
+    return json_ld(article_json_data(article))
+
+
+def article_json_data(article):
+    """The NewsArticle dict; live coverage (live.templatetags) builds LiveBlogPosting on it."""
     url = absolute(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -206,7 +211,7 @@ def article_json_ld(article):
     tags = [tag.name for tag in article.tags.all()]
     if tags:
         data["keywords"] = tags
-    return json_ld(data)
+    return data
 
 
 @register.simple_tag

@@ -16,14 +16,16 @@ from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 pytestmark = pytest.mark.django_db
 
 # story, tags, embeds (+ their target stories), bylines of the story and of its cards'
-# targets (+ authors and their photos), rail News Feed + bylines, rail Editors' Picks + bylines
-STORY_PAGE_QUERIES = 8
-# featured, picks, latest by section (one windowed query), feed: each with its bylines
-HOME_QUERIES = 8
+# targets (+ authors and their photos), News Feed stories + live updates, Featured, Editors'
+# Picks + one bylines query for both, approved comments (Most popular is a cached fragment)
+STORY_PAGE_QUERIES = 10
+# featured, picks + their bylines, latest by section (one windowed query) + bylines,
+# feed stories + live updates (Most popular is a cached fragment)
+HOME_QUERIES = 7
 # the section/author/tag, the count, the page of stories, their bylines
 LISTING_QUERIES = 4
-# the count, the page of items, their bylines
-FEED_QUERIES = 3
+# feed stories, live updates (live.feed merges them)
+FEED_QUERIES = 2
 
 
 def count_queries(client, django_assert_num_queries, url, expected):

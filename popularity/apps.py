@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PopularityConfig(AppConfig):
+    name = "popularity"
+    verbose_name = "Readership"
