@@ -289,6 +289,9 @@ AXES_RESET_ON_SUCCESS = True
 # An admin-styled lockout page (templates/admin/lockout.html).
 AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Staff sign in through the admin; a login whose `next` is refused lands there, not on a 404.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # --- Readers: most popular, live coverage, comments ---------------------------------------
 # Story reads are counted in the cache and flushed to the database in batches: every this
