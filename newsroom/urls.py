@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,6 +13,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("newsletters/", include("newsletters.urls")),
     path("subscriptions/", include("subscriptions.urls")),
     # Provider webhooks (bounces, complaints), e.g. /anymail/postmark/tracking/.
@@ -22,6 +24,8 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("", include("live.urls")),
     path("", include("articles.urls")),
+    # Static pages at /<slug>/ (About, Team, Jobs): last, so every other address wins.
+    path("", include("pages.urls")),
 ]
 
 if settings.DEBUG:
