@@ -365,6 +365,15 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
             {
                 "fields": [
                     ("status", "publish_at"),
+        (
+            "Audio version",
+            {
+                "fields": ["audio", "audio_ai_assisted", "audio_transcript_url", "audio_transcript"],
+                "classes": ["collapse"],
+                "description": "A recording of the story, played above the body. Give readers "
+                "a transcript: its address, or the text itself for a page of its own.",
+            },
+        ),
                     "is_featured",
                     "is_editors_pick",
                     "in_news_feed",

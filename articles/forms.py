@@ -26,6 +26,10 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "lead_photo",
             "lead_photo_caption",
+            "audio",
+            "audio_ai_assisted",
+            "audio_transcript_url",
+            "audio_transcript",
             "status",
             "publish_at",
             "is_featured",
@@ -40,8 +44,8 @@ class ArticleAdminForm(forms.ModelForm):
         help_texts = {
             "headline": "What the story is about, in a line readers will click.",
             "slug": (
-                "The story's web address, filled in from the headline. Keep it short; change it "
-                "only before publication, or old links will break."
+                "The story's web address, filled in from the headline. Keep it short. If you "
+                "change it after publication, the old address sends readers to the new one."
             ),
             "body": (
                 "Paragraphs, subheadings, lists, quotes and links. Pasted formatting is cleaned: "

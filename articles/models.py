@@ -3,6 +3,8 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
@@ -14,6 +16,7 @@ from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from .audio import audio_upload_to, validate_audio_file
 from .validators import validate_photo_file
 
 # What the story editor offers; the same list drives nh3's server-side allow-list, so the
@@ -46,7 +49,9 @@ class SectionQuerySet(models.QuerySet):
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True, help_text="One or two lines shown on the section page.")
+    description = models.TextField(
+        blank=True, help_text="One or two lines shown on the section page."
+    )
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Lower numbers come first in the navigation."
     )
@@ -85,7 +90,8 @@ class Photo(models.Model):
     height = models.PositiveIntegerField(editable=False, default=0)
     caption = models.CharField(max_length=500, help_text="What the picture shows, for readers.")
     credit = models.CharField(
-        max_length=200, help_text='Who made it, e.g. "Olena Marchenko/Newsroom" or "Agency via Wire".'
+        max_length=200,
+        help_text='Who made it, e.g. "Olena Marchenko/Newsroom" or "Agency via Wire".',
     )
     alt_text = models.CharField(
         max_length=300, help_text="A short description for readers who cannot see the image."
@@ -121,7 +127,9 @@ class Author(models.Model):
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.PERSON)
     job_title = models.CharField(max_length=120, blank=True)
     bio = models.TextField(blank=True)
-    photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    photo = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     email = models.EmailField(blank=True, help_text="Public contact address, if any.")
     website_url = models.URLField(blank=True)
     x_handle = models.CharField(max_length=40, blank=True, help_text="Without the @.")
@@ -163,7 +171,9 @@ class ArticleQuerySet(models.QuerySet):
     def with_card_data(self):
         """Everything a story card or story page shows, in a fixed number of queries."""
         return self.select_related("section", "lead_photo").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position"))
+            Prefetch(
+                "bylines", queryset=Byline.objects.select_related("author").order_by("position")
+            )
         )
 
     def newest_first(self):
@@ -222,10 +232,15 @@ class Article(models.Model):
 
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     publish_at = models.DateTimeField(
-        null=True, blank=True, db_index=True, help_text="When readers may see it (the outlet's time)."
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When readers may see it (the outlet's time).",
     )
     updated_at = models.DateTimeField(
-        null=True, blank=True, help_text="Shown as “Updated …” when the story changed after publication."
+        null=True,
+        blank=True,
+        help_text="Shown as “Updated …” when the story changed after publication.",
     )
     is_featured = models.BooleanField("featured", default=False)
     is_editors_pick = models.BooleanField("editors' pick", default=False)
@@ -265,6 +280,34 @@ class Article(models.Model):
         help_text="Readers may comment (under moderation) until comments close after some days.",
     )
 
+    audio = models.FileField(
+        "audio version",
+        upload_to=audio_upload_to,
+        blank=True,
+        max_length=200,
+        validators=[validate_audio_file],
+        help_text="An MP3, M4A or Ogg recording of the story, played above the body.",
+    )
+    audio_ai_assisted = models.BooleanField(
+        "audio made with AI assistance",
+        default=False,
+        help_text="Readers are told: “This audio is created with AI assistance”.",
+    )
+    audio_transcript_url = models.URLField(
+        "transcript address",
+        blank=True,
+        max_length=500,
+        help_text="Where the transcript lives, if it is published elsewhere.",
+    )
+    audio_transcript = models.TextField(
+        "transcript",
+        blank=True,
+        help_text="Or paste the transcript here: it gets its own page linked under the player.",
+    )
+    # Filled by the database (see articles/search.py): headline, standfirst, body, tags and
+    # author names, weighted, kept current by triggers whatever writes the rows.
+    search_vector = SearchVectorField(null=True, editable=False)
+
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -290,7 +333,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
-        indexes = [models.Index(fields=["status", "publish_at"])]
+        indexes = [
+            models.Index(fields=["status", "publish_at"]),
+            GinIndex(fields=["search_vector"], name="article_search_vector_gin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status__in=["scheduled", "published"]) | Q(publish_at__isnull=False),
@@ -366,6 +412,15 @@ class Article(models.Model):
         )
 
     @property
+    def transcript_url(self):
+        """Where the audio version's transcript is: its own address, or our transcript page."""
+        if self.audio_transcript_url:
+            return self.audio_transcript_url
+        if self.audio_transcript:
+            return reverse("articles:transcript", kwargs={"slug": self.slug})
+        return ""
+
+    @property
     def was_updated(self):
         """True when the story changed after publication, so "Updated …" is worth showing."""
         return bool(self.updated_at and self.publish_at and self.updated_at > self.publish_at)
@@ -384,6 +439,25 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+
+class ArticleSlugHistory(models.Model):
+    """An address a story used to have: /story/<slug>/ answers 301 with its current one.
+
+    Rows point at the story, not at the next slug, so a story renamed three times answers
+    each old address with one redirect to where it is now (articles.redirects).
+    """
+
+    slug = models.SlugField(max_length=250, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "old story address"
+        verbose_name_plural = "old story addresses"
+
+    def __str__(self):
+        return self.slug
 
 
 class RelatedEmbed(models.Model):
@@ -409,9 +483,13 @@ class RelatedEmbed(models.Model):
     url = models.URLField(blank=True, max_length=500)
     title = models.CharField(max_length=250, blank=True)
     excerpt = models.TextField(blank=True)
-    source_name = models.CharField(max_length=120, blank=True, help_text='e.g. "Kyiv Science Weekly".')
+    source_name = models.CharField(
+        max_length=120, blank=True, help_text='e.g. "Kyiv Science Weekly".'
+    )
     author_line = models.CharField(max_length=200, blank=True)
-    image = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    image = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "pk"]

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, Byline, Photo
+from .models import Article, ArticleSlugHistory, Byline, Photo
 
 # What a reader sees of a story. Changing one of these after publication shows "Updated …".
 READER_VISIBLE_FIELDS = ("headline", "dek", "body", "lead_photo_id", "lead_photo_caption")
@@ -75,7 +75,20 @@ def save_story(*, article: Article, by: User) -> Article:
 
     article.full_clean()
     article.save()
+    if before is not None and before.slug != article.slug:
+        remember_old_slug(article=article, old_slug=before.slug)
     return article
+
+
+def remember_old_slug(*, article: Article, old_slug: str) -> None:
+    """Keep answering a story's previous address (articles.redirects sends it on with a 301).
+
+    History rows point at the story itself, so every earlier address leads straight to the
+    current one. An address a story takes back, or another story now uses, stops being
+    history: the live page wins.
+    """
+    ArticleSlugHistory.objects.filter(slug=article.slug).delete()
+    ArticleSlugHistory.objects.update_or_create(slug=old_slug, defaults={"article": article})
 
 
 @transaction.atomic

@@ -1,10 +1,16 @@
-"""/sitemap.xml: every published story, and the section and author pages that list them."""
+"""/sitemap.xml: every published story, and the section and author pages that list them.
+/sitemap-news.xml: the Google News sitemap; /robots.txt points crawlers at both."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models.functions import Now
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 
 from .models import Article, Author, Byline, Section
 
@@ -29,10 +35,18 @@ class ArticleSitemap(SiteURLSitemap):
             Article.objects.published()
             .newest_first()
             .only("slug", "publish_at", "updated_at", "status")
+            # A live story changes with every update: lastmod follows the newest one out.
+            .annotate(
+                newest_update_at=Max(
+                    "live_updates__published_at",
+                    filter=Q(live_updates__published_at__lte=Now()),
+                )
+            )
         )
 
     def lastmod(self, article):
-        return article.updated_at if article.was_updated else article.publish_at
+        changed = article.updated_at if article.was_updated else article.publish_at
+        return max(moment for moment in (changed, article.newest_update_at) if moment)
 
 
 class SectionSitemap(SiteURLSitemap):
@@ -56,3 +70,64 @@ class AuthorSitemap(SiteURLSitemap):
 
 
 SITEMAPS = {"stories": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
+
+
+# --- Google News sitemap and robots.txt ---------------------------------------------------
+
+NEWS_SITEMAP_WINDOW = timedelta(hours=48)
+# Google News takes at most 1,000 stories per news sitemap.
+NEWS_SITEMAP_LIMIT = 1000
+
+
+def news_language(language_code: str) -> str:
+    """The ISO 639 code Google News wants: "en-us" → "en"; Chinese keeps its script."""
+    code = language_code.lower()
+    return {"zh-hans": "zh-cn", "zh-hant": "zh-tw"}.get(code, code.split("-")[0])
+
+
+class NewsSitemap(SiteURLSitemap):
+    """/sitemap-news.xml: stories of the last 48 hours, with Google News' <news:news>."""
+
+    limit = NEWS_SITEMAP_LIMIT
+
+    def items(self):
+        since = timezone.now() - NEWS_SITEMAP_WINDOW
+        return (
+            Article.objects.published()
+            .filter(publish_at__gte=since)
+            .newest_first()
+            .only("slug", "headline", "publish_at", "updated_at", "status")
+        )
+
+    def lastmod(self, article):
+        return article.updated_at if article.was_updated else article.publish_at
+
+
+def news_sitemap(request):
+    return TemplateResponse(
+        request,
+        "sitemaps/news.xml",
+        {
+            "urlset": NewsSitemap().get_urls(),
+            "publication_name": settings.SITE_NAME,
+            "publication_language": news_language(settings.LANGUAGE_CODE),
+        },
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+def robots_txt(request):
+    """Crawlers: everything but the admin and search results; both sitemaps."""
+    response = TemplateResponse(
+        request,
+        "robots.txt",
+        {
+            "sitemaps": [
+                f"{settings.SITE_URL}{reverse('django.contrib.sitemaps.views.sitemap')}",
+                f"{settings.SITE_URL}{reverse('news_sitemap')}",
+            ]
+        },
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "popularity",
     "live",
     "comments",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Like contrib.redirects: only a 404 for a story's old address costs a query.
+    "articles.redirects.OldSlugRedirectMiddleware",
     # Last: turns a login refused by the axes backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -96,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
+                "pages.context_processors.site_pages",
             ],
         },
     },
@@ -159,6 +163,7 @@ STORAGES = {
 # Upload limits: a photo larger than this is refused with a form error.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
+AUDIO_MAX_UPLOAD_BYTES = env.int("AUDIO_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -321,3 +326,8 @@ LOGGING = {
 # Widths (px) of the resized photo renditions served with srcset.
 PHOTO_RENDITION_WIDTHS = [320, 640, 1024, 1600]
 READING_WORDS_PER_MINUTE = 230
+# Searches one IP may run ("<count>/<s|m|h|d>"); more get a polite "try again shortly".
+SEARCH_RATE_LIMIT_PER_IP = env.str("SEARCH_RATE_LIMIT_PER_IP", default="30/m")
+# Where the support appeal under stories sends readers (empty hides the appeal). The page
+# is the payment provider's: this site never handles card details.
+DONATION_URL = env.str("DONATION_URL", default="")

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from articles.demo.loader import load_demo
@@ -13,3 +14,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = load_demo(log=lambda line: self.stdout.write(line))
         self.stdout.write(self.style.SUCCESS(report.summary()))
+        call_command("load_demo_pages", stdout=self.stdout)

@@ -1,0 +1,23 @@
+from django.utils.functional import SimpleLazyObject
+
+from .cache import site_page_links
+
+
+class SitePages:
+    """Published static pages for the header's More menu and the footer."""
+
+    def __init__(self):
+        self.links = site_page_links()
+
+    @property
+    def menu(self):
+        return [link for link in self.links if link.in_menu]
+
+    @property
+    def footer(self):
+        return [link for link in self.links if link.in_footer]
+
+
+def site_pages(request):
+    # Lazy: one cache read shared by the header and the footer, none on pages without them.
+    return {"site_pages": SimpleLazyObject(SitePages)}
