@@ -316,8 +316,12 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
         "byline_names",
         "publish_time",
         "flags",
+        "featured_position",
+        "editors_pick_position",
     ]
     list_display_links = ["lead_thumbnail", "headline"]
+    # The order of the Featured and Editors' Picks blocks, set straight from the list.
+    list_editable = ["featured_position", "editors_pick_position"]
     list_filter = [
         StatusFilter,
         "section",
@@ -327,6 +331,7 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
         "is_featured",
         "is_editors_pick",
         "in_news_feed",
+        "is_live",
     ]
     search_fields = ["headline", "dek", "slug", "authors__name"]
     search_help_text = "Search headlines, standfirsts, slugs and author names."
@@ -361,11 +366,6 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
         ("Filing", {"fields": [("section", "kind"), "tags"]}),
         ("Lead photo", {"fields": ["lead_photo", "lead_photo_caption"]}),
         (
-            "Publishing",
-            {
-                "fields": [
-                    ("status", "publish_at"),
-        (
             "Audio version",
             {
                 "fields": ["audio", "audio_ai_assisted", "audio_transcript_url", "audio_transcript"],
@@ -374,10 +374,25 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
                 "a transcript: its address, or the text itself for a page of its own.",
             },
         ),
-                    "is_featured",
-                    "is_editors_pick",
+        (
+            "Publishing",
+            {
+                "fields": [
+                    ("status", "publish_at"),
+                    ("is_featured", "featured_position"),
+                    ("is_editors_pick", "editors_pick_position"),
                     "in_news_feed",
+                    "comments_enabled",
                 ]
+            },
+        ),
+        (
+            "Live coverage",
+            {
+                "fields": ["is_live", ("coverage_start_at", "coverage_end_at")],
+                "classes": ["collapse"],
+                "description": "A live story shows timestamped updates under its text, newest "
+                "first. Post them under Live coverage › Live updates.",
             },
         ),
         (

@@ -1,0 +1,80 @@
+"""The "Most popular" block: the most read stories of the last 7 days, cached for everyone."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles.models import Article
+from popularity.models import ArticleDailyViews
+from popularity.services import most_read
+from popularity.templatetags.popularity_tags import MOST_POPULAR_FRAGMENT_KEY, most_popular
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def reads(story, views, days_ago=0):
+    ArticleDailyViews.objects.create(
+        article=story, day=timezone.localdate() - timedelta(days=days_ago), views=views
+    )
+
+
+@pytest.fixture
+def ranked():
+    first = ArticleFactory(headline="Grain corridor reopens for ships")
+    second = ArticleFactory(headline="New bridge opens to traffic")
+    third = ArticleFactory(headline="Museum returns looted paintings")
+    reads(first, 50)
+    reads(first, 40, days_ago=6)
+    reads(second, 70, days_ago=1)
+    reads(third, 10)
+    reads(third, 500, days_ago=7)  # a week ago: outside the window
+    withdrawn = ArticleFactory(headline="Withdrawn story", status=Article.Status.WITHDRAWN)
+    reads(withdrawn, 1000)
+    return first, second, third
+
+
+def test_most_read_sums_the_last_seven_days(ranked):
+    first, second, third = ranked
+
+    top = list(most_read())
+
+    assert top == [first, second, third]
+    assert [story.recent_views for story in top] == [90, 70, 10]
+
+
+def test_most_read_is_limited(ranked, settings):
+    settings.MOST_POPULAR_COUNT = 2
+
+    assert len(most_read()) == 2
+
+
+def test_block_is_a_numbered_list_on_home_and_story_pages(client, ranked):
+    first, second, third = ranked
+    story = ArticleFactory()
+
+    for url in ("/", story.get_absolute_url()):
+        html = client.get(url).content.decode()
+        block = html[html.index('id="popular-block-title"') :]
+        assert "Most popular" in html
+        assert (
+            block.index(first.headline) < block.index(second.headline) < block.index(third.headline)
+        )
+        assert '<ol class="popular-block__list">' in block
+        assert "Withdrawn story" not in block
+
+
+def test_block_is_rendered_once_and_cached(django_assert_num_queries, ranked):
+    with django_assert_num_queries(1):
+        html = most_popular()
+    with django_assert_num_queries(0):
+        assert most_popular() == html
+    assert cache.get(MOST_POPULAR_FRAGMENT_KEY) == html
+
+
+def test_no_block_before_anything_was_read(client):
+    ArticleFactory()
+
+    assert "Most popular" not in client.get("/").content.decode()
