@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "live",
     "comments",
     "pages",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "newsroom.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and 304 answers for every page, from the cache or not.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Above sessions and auth: an anonymous reader's page comes from the cache before they run.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,6 +128,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# Whole pages for readers who are not signed in (pagecache; docs/caching.md explains it).
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+# The longest a reader may be shown a page older than the data: the life of a cached copy and
+# the s-maxage given to CDNs. Saving a story retires copies at once; this bounds what the app
+# cannot see (a per-process cache on another server, raw SQL). A scheduled story's time
+# shortens it further.
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=5)
+# How long nginx or a CDN may keep serving an expired copy while it fetches a fresh one.
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=10)
+# URL names of the pages cached for anonymous readers.
+PAGE_CACHE_VIEWS = frozenset(
+    {
+        "articles:home",
+        "articles:news_feed",
+        "articles:section",
+        "articles:article",
+        "articles:author",
+        "articles:tag",
+    }
+)
+# Sessions live in the cache and the database, so any app server can read them.
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
 
 # --- Auth and passwords -------------------------------------------------------------------
 # Axes first: it refuses a locked-out username+IP before any password is checked.
@@ -160,6 +187,34 @@ STORAGES = {
         )
     },
 }
+# Where uploads and photo renditions live: "local" (MEDIA_ROOT) or "s3", any S3-compatible
+# object store, so every app server and worker sees the same files.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
+    # Empty for Amazon S3 itself; the store's address otherwise (MinIO, R2, Spaces...).
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    # Empty: boto3 finds credentials itself (instance role, ~/.aws).
+    AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+    AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+    # The CDN host in front of the bucket (media URLs are built on it), e.g. media.example.org.
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+    # Photos are public: plain URLs, the same for every reader, so CDNs and browsers keep them.
+    AWS_QUERYSTRING_AUTH = False
+    # Generated names (originals) and content-derived names (renditions) never change content.
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    # Where media URLs point (django-storages builds them the same way); the
+    # Content-Security-Policy below allows images and audio from there.
+    if AWS_S3_CUSTOM_DOMAIN:
+        MEDIA_URL = f"https://{AWS_S3_CUSTOM_DOMAIN}/"
+    elif AWS_S3_ENDPOINT_URL:
+        MEDIA_URL = f"{AWS_S3_ENDPOINT_URL.rstrip('/')}/{AWS_STORAGE_BUCKET_NAME}/"
+    else:
+        MEDIA_URL = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com/"
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured('MEDIA_STORAGE must be "local" or "s3".')
 # Upload limits: a photo larger than this is refused with a form error.
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
@@ -194,6 +249,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# With TASKS_BACKEND=django_tasks_rq.RQBackend, tasks wait in Redis and any number of machines
+# run `manage.py rqworker default --job-class django_tasks_rq.Job` (docs/deploy.md).
+RQ_QUEUES = {"default": {"URL": env.str("RQ_URL", default="redis://127.0.0.1:6379/2")}}
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # --- Email delivery webhooks (django-anymail) ---------------------------------------------
 ANYMAIL = {
@@ -224,6 +284,8 @@ SUBSCRIBER_IMPORT_DIR = env.path(
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe /healthz over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)

@@ -1,0 +1,185 @@
+"""Whole reader pages from the cache for anyone not signed in.
+
+Placed above the session, CSRF and auth middleware: a reader without a session cookie gets a
+cached copy before any of them runs. A request with a session cookie is looked at after the
+URL is resolved: signed-in users (staff, who see "Edit post") get a fresh page marked
+`private, no-store`; a stale or forged cookie still gets the shared copy, so a bot wave with
+made-up cookies cannot force every request through the database.
+
+A copy is stored only if nothing in it is per visitor: a 200 that sets no cookie (a CSRF
+token or a session written during rendering would set one) for a view listed in
+`PAGE_CACHE_VIEWS`. docs/caching.md has the whole design.
+"""
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe
+
+from .state import MIN_LIFETIME, current_state
+
+STATUS_HEADER = "X-Page-Cache"
+# The only query parameter the cached views read; any other is ignored by them, so it must
+# not make a new copy (nor let anyone fill the cache with made-up URLs).
+KEY_PARAMS = ("page",)
+# Worked out again for every answer rather than stored with the copy.
+UNSTORED_HEADERS = frozenset({"vary", "cache-control", "expires", "content-length", "x-page-cache"})
+CACHEABLE_METHODS = frozenset({"GET", "HEAD"})
+
+
+class Decision:
+    """What the middleware decided for one request, kept on `request.page_cache`."""
+
+    __slots__ = ("key", "state", "public", "bypass")
+
+    def __init__(self, key=None, state=None):
+        self.key = key
+        self.state = state
+        self.public = False  # a listed view, for an anonymous reader
+        self.bypass = False  # a signed-in user: fresh and private
+
+
+def has_visitor_cookies(request):
+    """A session (maybe staff) or pending flash messages: the page may be theirs alone."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
+
+
+def page_key(request, generation):
+    """The copy's key, or None when the URL carries a parameter value no copy is made for."""
+    params = []
+    for name in KEY_PARAMS:
+        value = request.GET.get(name)
+        if value is not None:
+            if not value.isdigit() or len(value) > 6:
+                return None
+            params.append(f"{name}={value}")
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{'&'.join(params)}"
+    digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+    return f"pagecache:page:{generation}:{digest}"
+
+
+def set_public_headers(response, lifetime):
+    """Shared caches may keep the page as long as the copy here lives, never longer; browsers
+    ask again each time (an ETag makes that a 304) so signing in shows "Edit post" at once."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=max(0, round(lifetime)),
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+    )
+
+
+def without_cookie_vary(response):
+    """Drop `Vary: Cookie`: the shared copy is the same for every visitor without a session
+    (signed-in users never get it from here, and nginx/CDNs skip the cache for them)."""
+    if response.has_header("Vary"):
+        kept = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "cookie"]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        else:
+            del response["Vary"]
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.page_cache = None
+        if request.method in CACHEABLE_METHODS and not has_visitor_cookies(request):
+            cached = self.lookup(request)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        return self.finish(request, response)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in CACHEABLE_METHODS:
+            return None
+        if request.resolver_match.view_name not in settings.PAGE_CACHE_VIEWS:
+            request.page_cache = None
+            return None
+        if request.page_cache is None:
+            # Came with cookies: only now, with the session middleware done, can we tell.
+            if request.user.is_authenticated:
+                request.page_cache = Decision()
+                request.page_cache.bypass = True
+                return None
+            if CookieStorage.cookie_name not in request.COOKIES:
+                cached = self.lookup(request)
+                if cached is not None:
+                    return cached
+            if request.page_cache is None:
+                request.page_cache = Decision()
+        request.page_cache.public = True
+        return None
+
+    def lookup(self, request):
+        """The stored copy, or None after noting on the request how to store a fresh one."""
+        if not settings.PAGE_CACHE_ENABLED:
+            request.page_cache = Decision()
+            return None
+        state = current_state()
+        key = page_key(request, state.generation)
+        request.page_cache = Decision(key, state)
+        if key is None:
+            return None
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        expires_at, content, headers = entry
+        if expires_at <= time.time():
+            return None
+        response = HttpResponse(content, headers=headers)
+        set_public_headers(response, expires_at - time.time())
+        response[STATUS_HEADER] = "hit"
+        return response
+
+    def finish(self, request, response):
+        decision = request.page_cache
+        if decision is None:
+            return response
+        if decision.bypass:
+            add_never_cache_headers(response)
+            response[STATUS_HEADER] = "bypass"
+            return response
+        if not decision.public:
+            return response
+        if response.status_code != 200 or response.streaming:
+            return response
+        if response.cookies:
+            # Something per visitor (a CSRF token, a session) got into this page: never share it.
+            add_never_cache_headers(response)
+            response[STATUS_HEADER] = "uncacheable"
+            return response
+
+        without_cookie_vary(response)
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        state = decision.state
+        if state is None:
+            # The copy is not kept here (PAGE_CACHE_ENABLED off): shared caches still may.
+            set_public_headers(response, settings.PAGE_CACHE_STALE_SECONDS)
+            return response
+        set_public_headers(response, state.lifetime)
+        # For If-Modified-Since: the page cannot have changed since the data last did (a
+        # feed's own Last-Modified, its newest item, may be older than an edit to one).
+        own = parse_http_date_safe(response.get("Last-Modified", "")) or 0
+        response["Last-Modified"] = http_date(max(own, math.floor(state.changed_at)))
+        if decision.key is not None and state.lifetime > MIN_LIFETIME:
+            headers = {
+                name: value
+                for name, value in response.items()
+                if name.lower() not in UNSTORED_HEADERS
+            }
+            cache.set(decision.key, (state.expires_at, response.content, headers), state.timeout)
+            response[STATUS_HEADER] = "miss"
+        return response

@@ -1,0 +1,111 @@
+"""What every cached page and fragment is keyed by and how long it may live.
+
+The *generation* is a random token in the shared cache: page and fragment keys include it, so
+replacing it (`invalidate_pages()`) retires every cached copy at once, on every app server
+that shares the cache, without listing or deleting keys. A random token rather than a counter:
+if the cache loses the key (eviction, restart), the fresh token can never match old entries.
+
+The *lifetime* of anything cached now is the smaller of `PAGE_CACHE_STALE_SECONDS` (the bound
+for changes the app cannot see: raw SQL, `QuerySet.update()`, a per-process cache on another
+server) and the time left until the next scheduled story goes live, which no signal announces.
+"""
+
+import math
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+GENERATION_KEY = "pagecache:generation"
+NEXT_PUBLISH_KEY = "pagecache:next-publish"
+# How long the next-publish answer may be kept; the generation retires it sooner.
+NEXT_PUBLISH_TIMEOUT = 60 * 60
+# Below this, storing a copy costs more than it could save.
+MIN_LIFETIME = 0.05
+
+
+def new_generation():
+    """ "<when>:<random>": the time doubles as the pages' Last-Modified (see CacheState)."""
+    return f"{time.time():.3f}:{uuid.uuid4().hex[:12]}"
+
+
+def bump_generation():
+    """Retire every cached page and fragment now (use `invalidate_pages()` inside a write)."""
+    cache.set(GENERATION_KEY, new_generation(), None)
+
+
+def invalidate_pages():
+    """Retire cached pages once the current transaction commits (at once outside one).
+
+    After the commit, not before: a request that rendered from the old rows while the
+    transaction was open must not store its copy under the new generation.
+    """
+    if settings.PAGE_CACHE_ENABLED:
+        transaction.on_commit(bump_generation)
+
+
+def next_publish_at(now):
+    """Timestamp of the next public story whose time has not come, or None."""
+    from articles.models import Article
+
+    moment = (
+        Article.objects.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            publish_at__gt=datetime.fromtimestamp(now, tz=UTC),
+        )
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    return moment.timestamp() if moment else None
+
+
+@dataclass(frozen=True)
+class CacheState:
+    generation: str
+    # Absolute time (time.time()) after which a copy made now must not be served.
+    expires_at: float
+    # No later than the last change readers can see: the generation began then, or a
+    # scheduled story went live since. Pages send it as Last-Modified.
+    changed_at: float
+
+    @property
+    def lifetime(self):
+        return self.expires_at - time.time()
+
+    @property
+    def timeout(self):
+        """Whole seconds for the cache backend; expiry itself is checked against expires_at."""
+        return max(1, math.ceil(self.lifetime)) + 1
+
+
+def current_state():
+    """The generation and the expiry of a copy made now: one cache round trip, plus one
+    indexed query after each generation change or scheduled publish time."""
+    now = time.time()
+    found = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, new_generation(), None)
+        generation = cache.get(GENERATION_KEY)
+    generation_began = float(generation.split(":", 1)[0])
+    schedule = found.get(NEXT_PUBLISH_KEY)
+    if schedule is None or schedule["generation"] != generation:
+        schedule = {"generation": generation, "at": next_publish_at(now), "passed": 0.0}
+        cache.set(NEXT_PUBLISH_KEY, schedule, NEXT_PUBLISH_TIMEOUT)
+    elif schedule["at"] is not None and schedule["at"] <= now:
+        # A scheduled story has just gone live: no signal said so, but pages changed.
+        schedule = {"generation": generation, "at": next_publish_at(now), "passed": schedule["at"]}
+        cache.set(NEXT_PUBLISH_KEY, schedule, NEXT_PUBLISH_TIMEOUT)
+    expires_at = now + settings.PAGE_CACHE_STALE_SECONDS
+    if schedule["at"] is not None:
+        expires_at = min(expires_at, schedule["at"])
+    return CacheState(
+        generation=generation,
+        expires_at=expires_at,
+        changed_at=max(generation_began, schedule["passed"]),
+    )
