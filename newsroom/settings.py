@@ -146,6 +146,14 @@ PAGE_CACHE_VIEWS = frozenset(
         "articles:article",
         "articles:author",
         "articles:tag",
+        "articles:feed",
+        "articles:feed_atom",
+        "articles:section_feed",
+        "articles:section_feed_atom",
+        "articles:author_feed",
+        "articles:author_feed_atom",
+        "articles:tag_feed",
+        "articles:tag_feed_atom",
     }
 )
 # Sessions live in the cache and the database, so any app server can read them.
@@ -284,8 +292,6 @@ SUBSCRIBER_IMPORT_DIR = env.path(
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# Load balancers probe /healthz over plain HTTP on the private network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
@@ -297,7 +303,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Load balancers probe over plain HTTP; everything else is redirected to HTTPS.
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # newsroom/health.py, at /healthz
 # Browser features no page of ours uses, switched off for us and every embedded frame
 # (newsroom/security.py). Embeds keep what their iframe `allow` attribute asks for.
 PERMISSIONS_POLICY = {
