@@ -156,7 +156,8 @@ class NewsletterIssueAdmin(IssueToolsMixin, admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in {"subject", "preheader"}:
-            field.widget.attrs["style"] = "width: min(100%, 48rem)"
+            # A class (newsletters-admin.css), not a style attribute, which the CSP refuses.
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} issue-wide-field"
         return field
 
     def has_delete_permission(self, request, obj=None):

@@ -106,6 +106,8 @@ TEMPLATES = [
                 "newsroom.context_processors.site",
                 "pages.context_processors.site_pages",
             ],
+            # {% load csp_media %}: admin form media with the request's CSP nonce.
+            "libraries": {"csp_media": "newsroom.csp_tags"},
         },
     },
 ]
@@ -330,13 +332,16 @@ EMBED_FRAME_ORIGINS = [
     "https://player.vimeo.com",
     "https://t.me",
 ]
+TIPTAP_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         # NONCE: the admin's rich-text editor loads through an inline import map, which the
         # story admin renders with this request's nonce (only pages that use it get one).
         "script-src": [SELF, NONCE, *_ASSET_ORIGINS],
-        "style-src": [SELF, *_ASSET_ORIGINS],
+        # The hash admits exactly one inline <style>: the base editor CSS that
+        # django-prose-editor's editor.js (tiptap) injects (a test recomputes it).
+        "style-src": [SELF, TIPTAP_STYLE_HASH, *_ASSET_ORIGINS],
         "img-src": [SELF, *_ASSET_ORIGINS],
         "font-src": [SELF, *_ASSET_ORIGINS],
         "media-src": [SELF, *_ASSET_ORIGINS],

@@ -1,5 +1,7 @@
 """Security headers on public pages, newsletter pages and the admin; HTTPS behind a proxy."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
@@ -23,7 +25,7 @@ def csp_directives(response):
 EXPECTED_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
-    "style-src": ["'self'"],
+    "style-src": ["'self'", settings.TIPTAP_STYLE_HASH],
     "img-src": ["'self'"],
     "font-src": ["'self'"],
     "object-src": ["'none'"],
@@ -130,3 +132,22 @@ def test_https_from_the_proxy_header_is_served_with_hsts(client, settings):
 
 def test_plain_http_gets_no_hsts(client):
     assert "Strict-Transport-Security" not in client.get("/news-feed/").headers
+
+
+def test_the_one_allowed_inline_style_is_the_editors_base_css():
+    """TIPTAP_STYLE_HASH must match the CSS the installed editor injects, or the admin's
+    editor loses its base styles (and Chromium logs a violation) after an upgrade."""
+    import base64
+    import hashlib
+    import re
+
+    import django_prose_editor
+
+    source = Path(django_prose_editor.__file__).parent / "static/django_prose_editor/editor.js"
+    injected = re.findall(r"`(\.ProseMirror \{.*?)`", source.read_text(), re.DOTALL)
+    hashes = {
+        f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
+        for css in injected
+    }
+    assert settings.TIPTAP_STYLE_HASH in hashes
+    assert settings.TIPTAP_STYLE_HASH in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"]
