@@ -10,7 +10,7 @@ DEV_ENV := DEBUG=true
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test install chromium lint format bench bench-newsletters clean
+.PHONY: run test install chromium browser-deps lint format bench bench-newsletters clean
 
 # A venv without pip is what a failed `venv` leaves behind: start it again. Debian's Python
 # needs the python3-venv package for `-m venv`; it is installed when that is missing.
@@ -41,7 +41,20 @@ run: $(STAMP)
 		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) chromium
+# axe-core and the Nu Html Checker (vnu-jar) for the accessibility and HTML checks, pinned in
+# tests/browser/package-lock.json; npm and a Java runtime come from Debian when missing.
+# --ignore-scripts: vnu-jar's postinstall would try to download a Java runtime of its own.
+BROWSER_DEPS := tests/browser/node_modules/.package-lock.json
+$(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null && command -v java >/dev/null || { \
+		echo "Installing npm and a Java runtime for the accessibility and HTML checks..."; \
+		$(SUDO) apt-get update -qq && $(APT_INSTALL) npm default-jre-headless >/dev/null; }
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts
+	touch $(BROWSER_DEPS)
+
+browser-deps: $(BROWSER_DEPS)
+
+test: $(STAMP) chromium $(BROWSER_DEPS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Figures, not a test: newsletter imports (100k, 1M) and a send to 100k readers on the configured

@@ -4,6 +4,7 @@
 {% live_coverage article %}        the updates section (nothing unless the story is live)
 {% live_blog_json_ld article %}    LiveBlogPosting structured data with liveBlogUpdate items
 {{ update.published_at|update_time }}   "4:16 PM" today, "Dec 26, 4:16 PM" before
+{% feed_poll_seconds %}            seconds between News Feed polls (NEWS_FEED_POLL_SECONDS)
 """
 
 from django import template
@@ -28,6 +29,11 @@ def update_time(value):
     if local.date() == timezone.localdate():
         return format_date(local, "g:i A")
     return format_date(local, "M j, g:i A")
+
+
+@register.simple_tag
+def feed_poll_seconds():
+    return settings.NEWS_FEED_POLL_SECONDS
 
 
 @register.inclusion_tag("live/coverage.html")

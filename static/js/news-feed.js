@@ -87,6 +87,7 @@
 
     window.NewsroomPoll({
       url: root.getAttribute("data-feed-url"),
+      seconds: parseInt(root.getAttribute("data-poll-seconds"), 10) || 30,
       since: function () { return since; },
       receive: function (data) {
         var fresh = data.items.filter(function (item) {
