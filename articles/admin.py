@@ -368,7 +368,12 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
         (
             "Audio version",
             {
-                "fields": ["audio", "audio_ai_assisted", "audio_transcript_url", "audio_transcript"],
+                "fields": [
+                    "audio",
+                    "audio_ai_assisted",
+                    "audio_transcript_url",
+                    "audio_transcript",
+                ],
                 "classes": ["collapse"],
                 "description": "A recording of the story, played above the body. Give readers "
                 "a transcript: its address, or the text itself for a page of its own.",

@@ -130,9 +130,6 @@ class StoryFeed(Feed):
     def feed_url(self, obj):
         return absolute(reverse(self.url_name, kwargs=self.feed_url_kwargs(obj)))
 
-    def language(self, obj):
-        return settings.LANGUAGE_CODE
-
     def feed_copyright(self, obj):
         return f"© {timezone.localdate().year} {settings.SITE_NAME}"
 

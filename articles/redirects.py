@@ -45,6 +45,5 @@ class OldSlugRedirectMiddleware:
         if new_path is None:
             return response
         query = request.META.get("QUERY_STRING", "")
-        return HttpResponsePermanentRedirect(
-            f"{request.script_name.rstrip('/')}{new_path}" + (f"?{query}" if query else "")
-        )
+        # reverse() already carries the script prefix of a site served below a path.
+        return HttpResponsePermanentRedirect(new_path + (f"?{query}" if query else ""))

@@ -20,6 +20,7 @@ must match.
 Either way only `Article.objects.published()` is searched.
 """
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -31,7 +32,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Replace
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -180,14 +181,22 @@ def _plain_body():
     )
 
 
+def _escaped(expression):
+    """Plain text made safe for ts_headline, which reads `<…>` as markup: a headline such as
+    "Why 3 <5" keeps every character, shown as text once only <mark> is let through."""
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        expression = Replace(expression, Value(char), Value(entity), output_field=TextField())
+    return expression
+
+
 def postgres_search(stories, text: str, *, newest_first: bool = False):
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     options = {"start_sel": "<mark>", "stop_sel": "</mark>", "config": SEARCH_CONFIG}
     stories = stories.filter(search_vector=query).annotate(
         rank=SearchRank(F("search_vector"), query),
-        headline_html=SearchHeadline("headline", query, highlight_all=True, **options),
+        headline_html=SearchHeadline(_escaped(F("headline")), query, highlight_all=True, **options),
         snippet_html=SearchHeadline(
-            Concat(F("dek"), Value(" "), _plain_body(), output_field=TextField()),
+            Concat(_escaped(F("dek")), Value(" "), _plain_body(), output_field=TextField()),
             query,
             max_words=SNIPPET_WORDS,
             min_words=15,
@@ -229,17 +238,21 @@ def simple_search(stories, terms: Terms):
 
 def highlight(text: str, terms: list[str]) -> str:
     """`text` escaped, with each term wrapped in <mark> (the SQLite path's snippets)."""
-    escaped = escape(text)
-    words = sorted({escape(term) for term in terms if term}, key=len, reverse=True)
+    words = sorted({term for term in terms if term}, key=len, reverse=True)
     if not words:
-        return mark_safe(escaped)  # noqa: S308 - escaped above
+        return escape(text)
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308
+    parts, position = [], 0
+    for match in pattern.finditer(text):
+        parts += [escape(text[position : match.start()]), f"<mark>{escape(match.group(0))}</mark>"]
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
 
 
 def python_snippet(article: Article, terms: list[str]) -> str:
     """Words around the first match in the standfirst or body, else the excerpt."""
-    text = " ".join(strip_tags(f"{article.dek} {article.body}").split())
+    text = " ".join(html.unescape(strip_tags(f"{article.dek} {article.body}")).split())
     lowered = text.lower()
     positions = [lowered.find(term.lower()) for term in terms]
     positions = [position for position in positions if position >= 0]
@@ -253,10 +266,10 @@ def python_snippet(article: Article, terms: list[str]) -> str:
 
 def _with_ellipses(article: Article, snippet: str) -> str:
     """ "… " before a snippet that starts mid-text, " …" after one that stops mid-sentence."""
-    plain = " ".join(strip_tags(snippet).split())
+    plain = " ".join(html.unescape(strip_tags(snippet)).split())
     if not plain:
         return snippet
-    opening = " ".join(strip_tags(f"{article.dek} {article.body}").split())[:20]
+    opening = " ".join(html.unescape(strip_tags(f"{article.dek} {article.body}")).split())[:20]
     before = "" if opening.startswith(plain[:20]) else "… "
     after = "" if plain.endswith((".", "!", "?", "…", "”", '"')) else " …"
     return mark_safe(f"{before}{snippet}{after}")  # noqa: S308 - snippet is sanitised HTML
@@ -279,8 +292,10 @@ def search(*, text: str, cleaned: dict, page_number) -> SearchResults:
         stories = stories.order_by("-publish_at", "-pk")
     elif full_text:
         stories = postgres_search(stories, text, newest_first=newest)
-    else:
+    elif terms.include or terms.exclude:
         stories = simple_search(stories, terms)
+    else:  # only punctuation or "or": nothing to look for, as on PostgreSQL
+        stories = stories.none()
     stories = stories.with_card_data()
     page = Paginator(stories, RESULTS_PER_PAGE).get_page(page_number)
     for story in page.object_list:

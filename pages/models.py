@@ -5,6 +5,7 @@ appeal shown under stories. Both are edited in the admin and cached for readers 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorField
 
 from articles.models import BODY_EDITOR_EXTENSIONS
@@ -56,7 +57,8 @@ class Page(models.Model):
     def safe_body(self):
         """The body sanitised again at render: HTML that reached the row without the admin
         form (a script, the shell) is printed just as safely."""
-        return self._meta.get_field("body").sanitize(self.body or "")
+        sanitised = self._meta.get_field("body").sanitize(self.body or "")
+        return mark_safe(sanitised)  # noqa: S308 - nh3 output with the editor's allow-list
 
 
 class SupportAppealQuerySet(models.QuerySet):

@@ -1,0 +1,301 @@
+"""Site search: what both database paths must find, odd input, filters, pages, rate limit.
+
+Ranking, websearch syntax and highlighted snippets on PostgreSQL are in test_search_postgres.py.
+"""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Byline
+from articles.search import MAX_QUERY_LENGTH, normalise_query, parse_terms
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("articles:search")
+
+
+def search(client, **params):
+    response = client.get(SEARCH, params)
+    assert response.status_code == 200
+    return response
+
+
+def found(response):
+    return [story.headline for story in response.context["results"].page.object_list]
+
+
+@pytest.fixture
+def stories():
+    war, culture = SectionFactory(name="War", slug="war"), SectionFactory(name="Culture")
+    reporter = AuthorFactory(name="Olena Marchenko", slug="olena-marchenko")
+    desk = AuthorFactory(name="The Newsroom desk", slug="newsroom-desk")
+    now = timezone.now()
+    bridge = ArticleFactory(
+        section=war,
+        headline="Engineers reopen the Kamianyi bridge after repairs",
+        dek="Traffic crosses the river again.",
+        body="<p>The crossing was closed for <strong>eleven</strong> days of welding.</p>",
+        publish_at=now - timedelta(days=1),
+        authors=[reporter, desk],
+        tag_names=["Infrastructure"],
+    )
+    theatre = ArticleFactory(
+        section=culture,
+        headline="A theatre season opens in a bomb shelter",
+        dek="Actors rehearse under concrete.",
+        body="<p>The audience sits on benches; the bridge scene closes the play.</p>",
+        publish_at=now - timedelta(days=10),
+        authors=[desk],
+        tag_names=["Theatre"],
+    )
+    draft = ArticleFactory(
+        headline="Unpublished bridge plans",
+        status=Article.Status.DRAFT,
+        publish_at=None,
+        authors=[reporter],
+    )
+    scheduled = ArticleFactory(
+        headline="Tomorrow's bridge opening", publish_at=now + timedelta(days=1), authors=[desk]
+    )
+    return {
+        "bridge": bridge,
+        "theatre": theatre,
+        "draft": draft,
+        "scheduled": scheduled,
+        "reporter": reporter,
+        "war": war,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Kamianyi", ["Engineers reopen the Kamianyi bridge after repairs"]),  # headline
+        ("concrete", ["A theatre season opens in a bomb shelter"]),  # standfirst
+        ("welding", ["Engineers reopen the Kamianyi bridge after repairs"]),  # body
+        ("infrastructure", ["Engineers reopen the Kamianyi bridge after repairs"]),  # tag
+        ("Marchenko", ["Engineers reopen the Kamianyi bridge after repairs"]),  # author
+        (
+            "bridge",
+            [
+                "Engineers reopen the Kamianyi bridge after repairs",
+                "A theatre season opens in a bomb shelter",
+            ],
+        ),  # noqa: E501
+        ("bridge -theatre", ["Engineers reopen the Kamianyi bridge after repairs"]),
+        ('"bomb shelter"', ["A theatre season opens in a bomb shelter"]),
+        ("bridge welding", ["Engineers reopen the Kamianyi bridge after repairs"]),
+        ("bridge submarine", []),
+    ],
+)
+def test_search_finds_published_stories_by_every_field(client, stories, query, expected):
+    assert found(search(client, q=query)) == expected
+
+
+def test_every_word_of_headline_and_body_is_found(client, stories):
+    """The promise of the SQLite path (and PostgreSQL's, for words that are not stop words)."""
+    story = stories["bridge"]
+    stop_words = {"after", "again"}  # PostgreSQL's english configuration ignores these
+    words = {
+        word.strip(".,").lower()
+        for word in f"{story.headline} {story.dek} eleven days welding closed".split()
+    }
+    words = {word for word in words if len(word) > 3 and word not in stop_words}
+    for word in words:
+        assert story.headline in found(search(client, q=word)), word
+
+
+def test_drafts_and_scheduled_stories_are_never_found(client, stories):
+    headlines = found(search(client, q="bridge"))
+    assert "Unpublished bridge plans" not in headlines
+    assert "Tomorrow's bridge opening" not in headlines
+
+
+def test_filters_by_section_author_and_dates(client, stories):
+    assert found(search(client, q="bridge", section="war")) == [stories["bridge"].headline]
+    assert found(search(client, q="bridge", author="olena-marchenko")) == [
+        stories["bridge"].headline
+    ]
+    since = timezone.localdate() - timedelta(days=3)
+    assert found(search(client, q="bridge", date_from=since.isoformat())) == [
+        stories["bridge"].headline
+    ]
+    until = timezone.localdate() - timedelta(days=5)
+    assert found(search(client, q="bridge", date_to=until.isoformat())) == [
+        stories["theatre"].headline
+    ]
+
+
+def test_date_filter_follows_the_outlets_time_zone(client, stories, settings):
+    """A story published at 00:30 Kyiv time belongs to that Kyiv day, not the UTC one before."""
+    kyiv = timezone.get_current_timezone()
+    story = stories["bridge"]
+    story.publish_at = datetime(2024, 3, 10, 0, 30, tzinfo=kyiv)
+    story.save(update_fields=["publish_at"])
+    assert found(search(client, q="Kamianyi", date_from="2024-03-10", date_to="2024-03-10")) == [
+        story.headline
+    ]
+    assert found(search(client, q="Kamianyi", date_to="2024-03-09")) == []
+
+
+def test_filters_alone_list_stories_newest_first(client, stories):
+    response = search(client, author="newsroom-desk")
+    assert found(response) == [stories["bridge"].headline, stories["theatre"].headline]
+
+
+def test_only_authors_with_published_work_are_offered(client, stories):
+    AuthorFactory(name="Nobody Yet", slug="nobody-yet")
+    response = search(client)
+    choices = dict(response.context["form"].fields["author"].choices)
+    assert "olena-marchenko" in choices and "nobody-yet" not in choices
+
+
+def test_unknown_section_and_backwards_dates_explain_instead_of_failing(client, stories):
+    response = search(
+        client, q="bridge", section="atlantis", date_from="2024-05-02", date_to="2024-05-01"
+    )
+    html = response.content.decode()
+    assert response.context["results"] is None
+    assert "Some filters could not be used" in html
+    assert "The end date is before the start date." in html
+    assert 'aria-invalid="true"' in html
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "   ",
+        "\x00\x01\x02",
+        "!!! ((( ]]] ***",
+        '"',
+        "-",
+        "- - -",
+        "or",
+        "'; DROP TABLE articles_article; --",
+        "<script>alert(1)</script>",
+        "%00%",
+        "\\",
+        "ü" * 50,
+        "the and of",
+        "a" * 5000,
+        "bridge " * 200,
+        "𝔟𝔯𝔦𝔡𝔤𝔢 😀",
+    ],
+)
+def test_odd_queries_get_a_page_never_an_error(client, stories, raw):
+    response = client.get(SEARCH, {"q": raw})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert '<meta name="robots" content="noindex, follow">' in html
+
+
+def test_empty_query_shows_help_and_sections(client, stories):
+    html = search(client, q="").content.decode()
+    assert "Find any story" in html
+    assert 'href="/section/war/"' in html
+    assert search(client).context["results"] is None
+
+
+def test_blank_after_cleaning_says_so(client, stories):
+    html = search(client, q="\x00 \x01").content.decode()
+    assert "There was nothing to search for" in html
+
+
+def test_no_results_offer_help(client, stories):
+    html = search(client, q="submarine", section="war").content.decode()
+    assert "No stories" in html and "Nothing matched" in html
+    assert "Search again without the filters" in html
+
+
+def test_long_query_is_shortened_and_says_so(client, stories):
+    response = search(client, q="bridge " * 100)
+    assert len(response.context["query"]) <= MAX_QUERY_LENGTH
+    assert "Your search was long" in response.content.decode()
+    assert stories["bridge"].headline in found(response)
+
+
+def test_normalise_query():
+    assert normalise_query("  river\x00 crossing\n ") == ("river crossing", False)
+    text, shortened = normalise_query("word " * 100)
+    assert shortened and len(text) <= MAX_QUERY_LENGTH and not text.endswith(" ")
+    assert normalise_query("x" * 300) == ("x" * MAX_QUERY_LENGTH, True)
+
+
+def test_parse_terms():
+    terms = parse_terms('"river crossing" bridge -rail -"night train" (kyiv), or')
+    assert terms.include == ["river crossing", "bridge", "kyiv"]
+    assert terms.exclude == ["rail", "night train"]
+
+
+def test_results_are_paginated_and_keep_the_query(client):
+    section = SectionFactory()
+    for number in range(23):
+        ArticleFactory(
+            section=section,
+            headline=f"Grain corridor report {number}",
+            publish_at=timezone.now() - timedelta(minutes=number),
+        )
+    first = search(client, q="grain", section=section.slug)
+    assert len(found(first)) == 20 and first.context["results"].count == 23
+    html = first.content.decode()
+    assert f'href="?q=grain&amp;section={section.slug}&amp;page=2"' in html
+    second = search(client, q="grain", section=section.slug, page=2)
+    assert found(second) == [
+        "Grain corridor report 20",
+        "Grain corridor report 21",
+        "Grain corridor report 22",
+    ]  # noqa: E501
+    # A page number past the end or not a number shows a page of results, not an error.
+    assert found(search(client, q="grain", page=99)) == found(second)
+    assert found(search(client, q="grain", page="x")) == found(first)
+
+
+def test_results_highlight_the_words_and_escape_the_rest(client):
+    ArticleFactory(
+        headline="Bridge <b>repairs</b> & tolls",
+        dek="",
+        body="<p>Crews finished the <em>bridge</em> deck at night.</p>",
+    )
+    html = search(client, q="bridge").content.decode()
+    assert "<mark>Bridge</mark> &lt;b&gt;repairs&lt;/b&gt; &amp; tolls" in html
+    assert "<mark>bridge</mark>" in html.split("search-result__snippet", 1)[1]
+    assert "<b>repairs</b>" not in html
+
+
+def test_search_page_queries_do_not_grow_with_results(client, django_assert_num_queries):
+    section = SectionFactory()
+    for number in range(12):
+        story = ArticleFactory(section=section, headline=f"Harvest news {number}")
+        for position in range(3):
+            Byline.objects.create(article=story, author=AuthorFactory(), position=position)
+    client.get(SEARCH, {"q": "harvest"})  # warms the navigation cache
+    # sections and authors for the filters, the count, the page of stories, their bylines
+    with django_assert_num_queries(5):
+        response = client.get(SEARCH, {"q": "harvest"})
+    assert len(found(response)) == 12
+
+
+def test_searching_is_rate_limited_per_ip(client, stories, settings):
+    settings.SEARCH_RATE_LIMIT_PER_IP = "3/m"
+    for _ in range(3):
+        assert client.get(SEARCH, {"q": "bridge"}, REMOTE_ADDR="203.0.113.9").status_code == 200
+    refused = client.get(SEARCH, {"q": "bridge"}, REMOTE_ADDR="203.0.113.9")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "60"
+    assert "Please wait a minute" in refused.content.decode()
+    # Another reader is not affected, and the empty search page is never counted.
+    assert client.get(SEARCH, {"q": "bridge"}, REMOTE_ADDR="203.0.113.10").status_code == 200
+    assert client.get(SEARCH, REMOTE_ADDR="203.0.113.9").status_code == 200
+
+
+def test_header_search_box_works_without_javascript(client, stories):
+    html = client.get("/").content.decode()
+    assert f'<form class="masthead-search" action="{SEARCH}" method="get" role="search">' in html
+    assert '<label class="visually-hidden" for="masthead-search-q">Search stories</label>' in html
+    assert 'name="q"' in html
