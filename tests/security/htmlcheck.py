@@ -1,7 +1,7 @@
 """Find anything executable in rendered HTML.
 
 `script_problems(html)` lists every way a page could run script that is not one of our own
-static files: <script> elements other than our static scripts and JSON-LD, on* attributes,
+static files: <script> elements other than our static scripts and JSON data blocks, on* attributes,
 javascript:/data:/vbscript: URLs in URL attributes, frames outside the embed allow-list,
 srcdoc, object/embed/base/meta-refresh, and CSS that could run script. An empty list means
 the page is clean. tests/security/test_htmlcheck.py proves each rule fires.
@@ -14,12 +14,16 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.urls import reverse
 
 URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
     "cite", "ping", "longdesc", "lowsrc", "dynsrc", "codebase", "manifest", "icon",
 }  # fmt: skip
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
+# Inline script elements the browser treats as data, not code (JSON-LD, Django's json_script,
+# the admin editor's import map): allowed while their content is still valid JSON.
+DATA_SCRIPT_TYPES = {"application/ld+json", "application/json", "importmap"}
 FORBIDDEN_ELEMENTS = {"object", "embed", "applet", "base", "frame", "frameset", "portal"}
 # Browsers drop ASCII tab and newlines anywhere in a URL and C0 controls/space at its ends.
 _URL_NOISE = re.compile(r"[\x00-\x20]")
@@ -31,6 +35,8 @@ def _scheme_of(value: str) -> str:
 
 
 def is_own_static_script(src: str) -> bool:
+    if src == reverse("admin:jsi18n"):  # Django's translation catalogue for admin scripts
+        return True
     static_url = settings.STATIC_URL
     if not src.startswith(static_url):
         return False
@@ -86,11 +92,11 @@ class _Checker(HTMLParser):
             if not is_own_static_script(src):
                 self._problem(f"<script src={src!r}> is not one of our static scripts")
             return
-        if (attrs.get("type") or "").lower() == "application/ld+json":
+        if (attrs.get("type") or "").lower() in DATA_SCRIPT_TYPES:
             try:
                 json.loads(text)
             except ValueError:
-                self._problem(f"JSON-LD that is not JSON (broken out of?): {text[:80]!r}")
+                self._problem(f"data <script> that is not JSON (broken out of?): {text[:80]!r}")
             return
         self._problem(f"inline <script>: {text[:80]!r}")
 

@@ -80,3 +80,40 @@ def test_signup_limit_counts_each_reader_behind_our_proxy(client, settings):
 
     assert [post(0, "198.51.100.1"), post(1, "198.51.100.1")] == [302, 429]
     assert post(2, "198.51.100.2") == 302
+
+
+@pytest.mark.django_db
+def test_comment_posts_are_rate_limited_per_client(client, settings):
+    from tests.factories import ArticleFactory
+
+    settings.COMMENT_RATE_LIMIT_PER_IP = "2/10m"
+    story = ArticleFactory(comments_enabled=True)
+
+    def post(n, forwarded):
+        return client.post(
+            f"/comments/{story.slug}/write/",
+            {"name": "Reader", "email": "reader@example.org", "body": f"Comment number {n}."},
+            REMOTE_ADDR="203.0.113.9",
+            headers={"X-Forwarded-For": forwarded},
+        ).status_code
+
+    # A forged header is no way round the limit: the connection's address is counted.
+    assert [post(n, f"192.0.2.{n}") for n in range(3)] == [200, 200, 429]
+    assert story.comments.count() == 2
+
+
+@pytest.mark.django_db
+def test_search_is_rate_limited_per_client(client, settings):
+    settings.SEARCH_RATE_LIMIT_PER_IP = "3/m"
+    statuses = [
+        client.get(
+            "/search/",
+            {"q": f"bridge {n}"},
+            REMOTE_ADDR="203.0.113.9",
+            headers={"X-Forwarded-For": f"192.0.2.{n}"},
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    other = client.get("/search/", {"q": "bridge"}, REMOTE_ADDR="198.51.100.3")
+    assert other.status_code == 200

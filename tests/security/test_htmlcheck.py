@@ -7,6 +7,7 @@ from tests.security.htmlcheck import script_problems
 CLEAN = """<!doctype html><html><head>
 <script src="/static/js/subscriptions.js" defer></script>
 <script type="application/ld+json">{"headline": "\\u003Cscript\\u003E"}</script>
+<script type="importmap">{"imports": {"editor": "/static/editor.js"}}</script>
 <link rel="stylesheet" href="/static/css/site.css"></head><body>
 <p>&lt;script&gt;alert(1)&lt;/script&gt; and " onerror=alert(1) as text</p>
 <a href="https://example.org/report">report</a><a href="/story/x/">x</a>
@@ -27,6 +28,8 @@ def test_clean_page_passes():
         '<script src="https://attacker.example/x.js"></script>',
         '<script src="/static/js/not-ours.js"></script>',
         '<script type="application/ld+json">{"a": "</script><script>alert(1)</script>',
+        '<script type="application/json">{"a": "x</script>',
+        '<script type="text/javascript">alert(1)</script>',
         "<img src=x onerror=alert(1)>",
         "<svg onload=alert(1)>",
         '<a href="javascript:alert(1)">x</a>',
