@@ -12,9 +12,9 @@ from tests.newsletters.factories import audience
 
 pytestmark = pytest.mark.django_db
 
-# claim (savepoint, select ids, update, release) + rows with "still wanted" + the stories
-# + closing (savepoint, last outcome, release).
-BATCH_QUERIES = 9
+# claim (savepoint, select ids, update, release) + the rows with their subscribers + which
+# of those still want the newsletter + the stories + closing (savepoint, last outcome, release).
+BATCH_QUERIES = 10
 # per message, one transaction: savepoint, previous outcome, mark sending, release
 # (the first message has no previous outcome: hence the -1 below).
 QUERIES_PER_RECIPIENT = 4
@@ -30,7 +30,7 @@ def test_a_batch_costs_the_same_reads_for_10_or_100_recipients(
         outcome = sending.deliver_batch(issue, token="worker-1", size=count)
     assert outcome.sent == count
     selects = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
-    assert len(selects) == 3  # claim, the claimed rows (with subscriber), the stories
+    assert len(selects) == 4  # claim, claimed rows (with subscriber), still wanted, stories
     writes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
     assert all('"newsletters_delivery"' in sql for sql in writes)
     assert len(writes) == 1 + 2 * count  # the claim, then "sending" and the outcome per message

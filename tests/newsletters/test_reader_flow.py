@@ -44,8 +44,8 @@ def test_sign_up_confirm_receive_and_leave_with_one_click(
 
     # 1. The form on the newsletters page, filled in as a reader would.
     page = client.get(reverse("newsletters:index")).content.decode()
-    form = re.search(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', page, re.DOTALL)
-    action, fields = form[1], form[2]
+    form = re.search(r"(<form[^>]*data-signup-form[^>]*>)(.*?)</form>", page, re.DOTALL)
+    action, fields = re.search(r'action="([^"]+)"', form[1])[1], form[2]
     hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', fields))
     assert hidden["newsletters"] == "morning"
     with django_capture_on_commit_callbacks(execute=True):
