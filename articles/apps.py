@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -7,7 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import signals
+        from . import roles, signals
         from .models import Photo, Section
 
         for signal in (post_save, post_delete):
@@ -16,6 +16,10 @@ class ArticlesConfig(AppConfig):
                 sender=Section,
                 dispatch_uid="articles.forget_navigation_sections",
             )
+        # Groups follow articles/roles.py after every migrate (and a test database flush).
+        post_migrate.connect(
+            roles.sync_roles_after_migrate, sender=self, dispatch_uid="articles.sync_roles"
+        )
         post_delete.connect(
             signals.delete_photo_renditions,
             sender=Photo,

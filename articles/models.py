@@ -333,6 +333,13 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
+        # Checked by articles.services and the admin on top of the model's change permission.
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish stories"),
+            ("withdraw_article", "Can withdraw stories from the site (takedown)"),
+            ("change_any_article", "Can edit stories filed by anyone"),
+            ("preview_article", "Can preview unpublished stories and share preview links"),
+        ]
         indexes = [
             models.Index(fields=["status", "publish_at"]),
             GinIndex(fields=["search_vector"], name="article_search_vector_gin"),
@@ -537,3 +544,7 @@ class RelatedEmbed(models.Model):
         if self.kind == self.Kind.LINK:
             return bool(self.url and self.title)
         return self.media is not None
+
+
+# Workflow records live in their own module; imported here so Django registers them.
+from .workflow_models import Correction, PreviewLink, StatusChange  # noqa: E402, F401

@@ -1,0 +1,131 @@
+"""Editorial workflow records: status changes, preview links and public corrections.
+
+Kept out of articles/models.py (imported at its end) so the story model stays readable.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class StatusChange(models.Model):
+    """One move of a story between statuses: who, when, from, to. Never edited afterwards."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField("from", max_length=20, blank=True)
+    to_status = models.CharField("to", max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "status change"
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"
+
+    def _label(self, value):
+        from .models import Article
+
+        return dict(Article.Status.choices).get(value, value or "New")
+
+    @property
+    def from_label(self):
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self):
+        return self._label(self.to_status)
+
+
+def new_preview_token():
+    return secrets.token_urlsafe(32)
+
+
+def default_preview_expiry():
+    return timezone.now() + timedelta(days=2)
+
+
+class PreviewLink(models.Model):
+    """A link that shows one unpublished story to someone without a login (a lawyer, a source).
+
+    The token is random (256 bits) and the row is the authority: deleting or revoking it, or
+    its expiry passing, ends the link at once. The URL carries the token signed with the
+    site's key as well, so a guessed or altered link is refused before any query runs.
+    """
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="preview_links"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_preview_token, editable=False)
+    label = models.CharField(
+        "for", max_length=120, blank=True, help_text="Who the link is for, e.g. “Legal review”."
+    )
+    expires_at = models.DateTimeField(default=default_preview_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "preview link"
+
+    def __str__(self):
+        return self.label or f"Preview of {self.article}"
+
+    def get_absolute_url(self):
+        return reverse("articles:preview_link", kwargs={"signed": self.signed_value()})
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def signed_value(self):
+        from django.core.signing import Signer
+
+        return Signer(salt="articles.preview").sign(self.token)
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right, in plain words.")
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.article}"
