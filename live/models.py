@@ -15,10 +15,10 @@ class LiveUpdateQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """Updates readers may see: their time has come and their story is public."""
         at = at or timezone.now()
+        # The live stories first, so the subquery is a few rows, not every public story.
         return self.filter(
             published_at__lte=at,
-            article__in=Article.objects.published(at=at),
-            article__is_live=True,
+            article__in=Article.objects.published(at=at).filter(is_live=True),
         )
 
     def for_page(self):
@@ -36,6 +36,7 @@ class LiveUpdate(models.Model):
         on_delete=models.CASCADE,
         related_name="live_updates",
         limit_choices_to={"is_live": True},
+        verbose_name="live story",
         help_text="The live story this update appears under.",
     )
     headline = models.CharField(

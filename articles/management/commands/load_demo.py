@@ -15,3 +15,4 @@ class Command(BaseCommand):
         report = load_demo(log=lambda line: self.stdout.write(line))
         self.stdout.write(self.style.SUCCESS(report.summary()))
         call_command("load_demo_pages", stdout=self.stdout)
+        call_command("load_demo_reach", stdout=self.stdout)

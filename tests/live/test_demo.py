@@ -1,0 +1,32 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+from comments.models import Comment
+from popularity.models import ArticleDailyViews
+from popularity.services import most_read
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_reach_adds_live_coverage_comments_and_reads_once():
+    SectionFactory(name="National")
+    AuthorFactory(kind="desk")
+    AuthorFactory()
+    ArticleFactory.create_batch(3)
+
+    call_command("load_demo_reach", stdout=StringIO())
+    counts = (Comment.objects.count(), ArticleDailyViews.objects.count())
+    call_command("load_demo_reach", stdout=StringIO())
+
+    live = Article.objects.get(slug="storm-on-the-southern-coast-live-updates")
+    assert live.is_live_now and live.is_published
+    assert live.live_updates.filter(is_pinned=True).count() == 1
+    assert live.live_updates.count() == 5
+    assert Comment.objects.filter(status="pending").exists()
+    assert Comment.objects.filter(status="approved").exists()
+    assert len(most_read()) == 4
+    assert (Comment.objects.count(), ArticleDailyViews.objects.count()) == counts
