@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp, csp_update
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -295,6 +296,7 @@ class IssueToolsMixin:
             "fill_form": FillFromLatestForm(prefix="fill") if issue.is_editable else None,
             "tag_suggestions": FillFromLatestForm.tag_suggestions() if issue.is_editable else (),
             "can_send": request.user.has_perm("newsletters.send_newsletterissue"),
+            "max_attempts": settings.NEWSLETTER_MAX_ATTEMPTS,
             "start_overdue": issue.status == NewsletterIssue.Status.SCHEDULED
             and issue.scheduled_at is not None
             and issue.scheduled_at < timezone.now() - START_GRACE,
