@@ -53,8 +53,8 @@ EXPERTS = {
         ("Taras Poliakov", "a partner at an investment firm"),
     ],
     "culture": [
-        ("Khrystyna Vovk", "a theatre critic and historian of the arts"),
-        ("Marko Lutsenko", "a music critic"),
+        ("Khrystyna Vovk", "an arts critic and historian"),
+        ("Marko Lutsenko", "a critic and radio presenter"),
     ],
 }
 GENERAL_EXPERTS = [
