@@ -220,3 +220,15 @@ def test_approving_retires_cached_story_pages(
 
     assert response["X-Page-Cache"] == "miss"
     assert "Thank you for this." in response.content.decode()
+
+
+def test_a_new_pending_comment_keeps_cached_pages(
+    client, story, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_ENABLED = True
+    client.get(story.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, story)
+
+    assert client.get(story.get_absolute_url())["X-Page-Cache"] == "hit"

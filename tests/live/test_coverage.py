@@ -192,3 +192,19 @@ def test_story_page_queries_stay_flat_with_many_updates(client, django_assert_nu
 
     with django_assert_num_queries(10):
         assert page(client, story).count('<article class="live-update') == 16
+
+
+def test_posting_an_update_retires_cached_pages(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_ENABLED = True
+    story = LiveStoryFactory()
+    client.get(story.get_absolute_url())
+    assert client.get(story.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        LiveUpdateFactory(article=story, headline="Bridge reopens to traffic")
+    response = client.get(story.get_absolute_url())
+
+    assert response["X-Page-Cache"] == "miss"
+    assert "Bridge reopens to traffic" in response.content.decode()
