@@ -45,9 +45,12 @@ def file_size(name: str) -> int:
     if size is None:
         try:
             size = default_storage.size(name)
+            timeout = FILE_SIZE_TIMEOUT
         except (OSError, NotImplementedError):
-            size = 0  # RSS requires a length; 0 is the convention for "unknown"
-        cache.set(key, size, FILE_SIZE_TIMEOUT)
+            # RSS requires a length and 0 is the convention for "unknown"; asked again soon,
+            # as a rendition still being written will be there in a moment.
+            size, timeout = 0, 300
+        cache.set(key, size, timeout)
     return size
 
 
