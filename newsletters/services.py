@@ -23,7 +23,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article
@@ -36,6 +36,7 @@ from .models import Delivery, IssueStory, NewsletterIssue
 
 Issue = NewsletterIssue
 SNAPSHOT_CHUNK = 5000
+ANALYZE_AFTER = 10_000  # recipients; below this the planner's guesses do no harm
 
 
 class IssueStateError(ValidationError):
@@ -185,6 +186,12 @@ def send_issue(issue: NewsletterIssue, *, enqueue: bool = True) -> NewsletterIss
     locked.status = Issue.Status.SENDING
     locked.started_at = now
     locked.recipient_count = Delivery.objects.filter(issue=locked).count()
+    if locked.recipient_count >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # Fresh statistics for the claim queries straight away, rather than whenever
+        # autovacuum gets round to the new rows (stale ones can turn an index lookup per
+        # batch into a scan of the whole table).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Delivery._meta.db_table)}")
     update_fields = ["status", "started_at", "recipient_count", "watch_token"]
     if enqueue:
         _start_watch_chain(locked, run_after=now + _watch_interval())

@@ -351,3 +351,18 @@ def test_erased_subscriber_is_skipped(issue, newsletter):
     sending.run_pump(issue.pk)
     assert recipients_in_outbox() == [readers[1].email]
     assert Delivery.objects.get(subscriber=readers[0]).status == Status.SKIPPED
+
+
+@pytest.mark.postgres
+def test_a_big_snapshot_refreshes_the_planner_statistics(issue, newsletter, monkeypatch):
+    from django.db import connection
+
+    audience(newsletter, 3)
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 2)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'newsletters_delivery'")
+        (before,) = cursor.fetchone()
+        start(issue)
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'newsletters_delivery'")
+        (after,) = cursor.fetchone()
+    assert before != after and after == 3
