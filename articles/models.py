@@ -343,6 +343,25 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "publish_at"]),
             GinIndex(fields=["search_vector"], name="article_search_vector_gin"),
+            # Reader blocks and listings read a few index entries, not every public story
+            # (bench/run.py measures them on 10,000 stories).
+            models.Index(
+                fields=["featured_position", "publish_at"],
+                condition=Q(is_featured=True),
+                name="article_featured_order",
+            ),
+            models.Index(
+                fields=["editors_pick_position", "publish_at"],
+                condition=Q(is_editors_pick=True),
+                name="article_picks_order",
+            ),
+            models.Index(
+                fields=["publish_at"], condition=Q(in_news_feed=True), name="article_news_feed"
+            ),
+            models.Index(fields=["publish_at"], condition=Q(is_live=True), name="article_live"),
+            models.Index(
+                fields=["section", "publish_at", "status"], name="article_section_listing"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

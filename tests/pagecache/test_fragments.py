@@ -1,0 +1,103 @@
+"""The story rail (Featured, Editors' Picks, News Feed) is built once and shared by every
+story page until the pages are retired: a page-cache miss costs only the story's own queries.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import services
+from articles.views import rail_candidates
+from pagecache.fragments import cached_fragment
+from tests.articles.reader_helpers import full_story
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+
+RAIL_QUERIES = 5  # featured, picks, their bylines, News Feed stories, live updates
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def block(html, title):
+    """The HTML of the rail block headed `title` (up to the next block)."""
+    match = re.search(rf">{title}</h2>(.*?)</section>", html, flags=re.S)
+    return match.group(1) if match else ""
+
+
+@pytest.fixture
+def stories():
+    section = full_story(photo=False).section
+    return [
+        full_story(
+            section=section,
+            photo=False,
+            is_featured=number < 2,
+            is_editors_pick=True,
+            in_news_feed=True,
+            headline=f"Rail story number {number}",
+            publish_at=timezone.now() - timedelta(minutes=10 + number),
+        )
+        for number in range(6)
+    ]
+
+
+def test_a_second_story_page_reuses_the_rail(client, stories, settings):
+    first, second = stories[0].get_absolute_url(), stories[1].get_absolute_url()
+    settings.PAGE_CACHE_ENABLED = False
+    client.get(first)  # navigation and other long-lived caches
+    without_fragments, _ = queries_for(client, second)
+
+    settings.PAGE_CACHE_ENABLED = True
+    client.get(first)  # builds the rail
+    with_fragments, _ = queries_for(client, second)  # a page-cache miss
+
+    assert with_fragments == without_fragments - RAIL_QUERIES
+
+
+def test_each_page_leaves_its_own_story_out_of_the_shared_rail(client, stories):
+    for story in stories[:3]:
+        _, html = queries_for(client, story.get_absolute_url())
+        rail = block(html, "Editors' Picks") + block(html, "News Feed")
+        assert story.headline not in rail
+        others = [other for other in stories if other.pk != story.pk]
+        assert any(other.headline in html for other in others)
+
+
+def test_a_story_featured_and_picked_appears_in_one_block_only(client, stories):
+    _, html = queries_for(client, stories[5].get_absolute_url())
+    picks = block(html, "Editors' Picks")
+    for featured in stories[:2]:
+        assert featured.headline in html
+        assert featured.headline not in picks
+
+
+def test_the_rail_follows_a_curation_change(client, stories, django_capture_on_commit_callbacks):
+    url = stories[5].get_absolute_url()
+    client.get(url)
+    late = full_story(
+        section=stories[0].section, photo=False, headline="Newly picked story",
+        publish_at=timezone.now() - timedelta(minutes=1),
+    )  # fmt: skip
+    assert "Newly picked story" not in block(client.get(url).content.decode(), "Editors' Picks")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_story_flags([late], is_editors_pick=True)
+
+    assert "Newly picked story" in block(client.get(url).content.decode(), "Editors' Picks")
+
+
+def test_with_the_cache_off_the_rail_is_built_every_time(stories, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    with CaptureQueriesContext(connection) as captured:
+        cached_fragment("story-rail", rail_candidates)
+        cached_fragment("story-rail", rail_candidates)
+    assert len(captured) == 2 * RAIL_QUERIES
