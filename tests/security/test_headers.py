@@ -151,3 +151,8 @@ def test_the_one_allowed_inline_style_is_the_editors_base_css():
     }
     assert settings.TIPTAP_STYLE_HASH in hashes
     assert settings.TIPTAP_STYLE_HASH in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"]
+
+
+def test_load_balancer_health_probe_is_not_redirected(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
