@@ -18,22 +18,28 @@ import hashlib
 import io
 import itertools
 import os
+import queue
+import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import IntegrityError, transaction
+from django.db import connection, reset_queries
 from django.utils import timezone
 
 from newsletters.models import Newsletter
 
-from .models import ConsentEvent, Subscriber, Subscription, Suppression, email_hash, normalize_email
+from .import_batches import BatchWriter, Row
+from .import_postgres import PostgresBatchWriter
+from .models import normalize_email
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 MAX_REPORTED_PROBLEMS = 1000
 EMAIL_HEADERS = ("email", "e-mail", "email address", "e-mail address", "mail", "address")
 NAME_HEADERS = ("first_name", "first name", "firstname", "given name", "name")
@@ -48,17 +54,12 @@ CONSENT_HEADERS = (
     "opt_in_date",
 )
 SKIP_DUPLICATE = "duplicate of an earlier row in the file"
-SKIP_SUPPRESSED = "on the suppression list (bounced, complained or erased)"
-SKIP_LEFT = "unsubscribed, bounced or complained earlier: not reactivated"
-SKIP_LEFT_NEWSLETTER = "unsubscribed from this newsletter earlier: not reactivated"
-SKIP_UNCHANGED = "already on the list, nothing to change"
 _validate_email = EmailValidator()
-_BLOCKED = {
-    Subscriber.Status.UNSUBSCRIBED,
-    Subscriber.Status.BOUNCED,
-    Subscriber.Status.COMPLAINED,
-    Subscriber.Status.ERASED,
-}
+# Django compiles these lazily behind a proxy object; at a million rows the proxy's attribute
+# lookups cost more than the matching, so give this validator the compiled patterns.
+for _name in ("user_regex", "domain_regex", "literal_regex"):
+    _lazy = getattr(EmailValidator, _name)
+    setattr(_validate_email, _name, re.compile(_lazy.pattern, _lazy.flags))
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,6 @@ class ImportReport:
 
 class ImportFileError(ValueError):
     """The file cannot be imported at all (no header, no email column)."""
-
-
-@dataclass
-class _Row:
-    line: int
-    first_name: str
-    consent_at: datetime | None
 
 
 class _CountingReader(io.RawIOBase):
@@ -284,52 +278,22 @@ def import_subscribers(
             "first_name": column(mapping.first_name),
             "consent": column(mapping.consent_date),
         }
-        writer = _BatchWriter(report, newsletter, actor, source_name or "CSV file")
-        seen: set[int] = set()
-        batch: dict[str, _Row] = {}
-        for line, row in enumerate(rows, start=2):
-            if not any(cell.strip() for cell in row):
-                continue  # blank lines are not rows
-            report.rows += 1
-            raw = row[columns["email"]] if len(row) > columns["email"] else ""
-            address = normalize_email(_unescape_cell(raw.strip()))
-            if not address:
-                report._invalid(line, "no email address", raw)
-                continue
-            try:
-                _validate_email(address)
-            except ValidationError:
-                report._invalid(line, "not a valid email address", raw)
-                continue
-            try:
-                consent_at = (
-                    _parse_consent(row[columns["consent"]])
-                    if columns["consent"] is not None and len(row) > columns["consent"]
-                    else None
-                )
-            except ValueError as error:
-                report._invalid(line, str(error), raw)
-                continue
-            first_name = ""
-            if columns["first_name"] is not None and len(row) > columns["first_name"]:
-                first_name = _unescape_cell(row[columns["first_name"]].strip())[:100]
-            digest = _digest(address)
-            if digest in seen:
-                report._skip(SKIP_DUPLICATE)
-                earlier = batch.get(address)
-                if earlier is not None:  # merge what the first row lacked
-                    earlier.first_name = earlier.first_name or first_name
-                    earlier.consent_at = earlier.consent_at or consent_at
-                continue
-            seen.add(digest)
-            batch[address] = _Row(line=line, first_name=first_name, consent_at=consent_at)
-            if len(batch) >= BATCH_SIZE:
-                writer.write(batch, dry_run=dry_run)
-                batch = {}
-                if progress:
-                    progress(report.rows, fraction())
-        if batch:
+        writer_class = PostgresBatchWriter if connection.vendor == "postgresql" else BatchWriter
+        writer = writer_class(report, newsletter, actor, source_name or "CSV file")
+        duplicates = [0]
+        # Parsing runs in a thread while the database writes the previous batch: the two
+        # take about the same time at scale, so overlapping them nearly halves an import.
+        batches = _in_background(
+            lambda: _parse_batches(rows, columns, report, duplicates, fraction)
+        )
+        for batch, rows_read, done in batches:
             writer.write(batch, dry_run=dry_run)
+            if settings.DEBUG:
+                reset_queries()  # DEBUG keeps every query's SQL: bound it
+            if progress:
+                progress(rows_read, done)
+        if duplicates[0]:
+            report._skip(SKIP_DUPLICATE, duplicates[0])
         if progress:
             progress(report.rows, 1.0)
     finally:
@@ -337,170 +301,106 @@ def import_subscribers(
     return report
 
 
-class _BatchWriter:
-    def __init__(self, report: ImportReport, newsletter: Newsletter, actor, source_name: str):
-        self.report = report
-        self.newsletter = newsletter
-        self.actor = actor
-        self.source_name = source_name
+def _parse_batches(rows, columns, report, duplicates, fraction):
+    """Validated, de-duplicated rows in batches of BATCH_SIZE: (batch, rows read, fraction).
 
-    def write(self, batch: dict[str, _Row], *, dry_run: bool) -> None:
-        if dry_run:
-            self._plan(batch, dry_run=True)
-            return
+    Records invalid rows in the report; counts duplicates in `duplicates[0]` (the writer
+    updates the report's other counts from another thread).
+    """
+    seen: set[int] = set()
+    consent_dates: dict[str, datetime | None] = {}
+    batch: dict[str, Row] = {}
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines are not rows
+        report.rows += 1
+        raw = row[columns["email"]] if len(row) > columns["email"] else ""
+        address = normalize_email(_unescape_cell(raw.strip()))
+        if not address:
+            report._invalid(line, "no email address", raw)
+            continue
         try:
-            with transaction.atomic():
-                self._plan(batch, dry_run=False)
-        except IntegrityError:
-            # A reader signed up with one of these addresses between our read and our write;
-            # the batch rolled back as a whole, so read again and redo it once.
-            with transaction.atomic():
-                self._plan(batch, dry_run=False)
+            _validate_email(address)
+        except ValidationError:
+            report._invalid(line, "not a valid email address", raw)
+            continue
+        consent_at = None
+        if columns["consent"] is not None and len(row) > columns["consent"]:
+            # Big files repeat the same few hundred dates: parse each once per import.
+            value = row[columns["consent"]]
+            consent_at = consent_dates.get(value)
+            if consent_at is None:
+                try:
+                    consent_at = consent_dates[value] = _parse_consent(value)
+                except ValueError as error:
+                    report._invalid(line, str(error), raw)
+                    continue
+        first_name = ""
+        if columns["first_name"] is not None and len(row) > columns["first_name"]:
+            first_name = _unescape_cell(row[columns["first_name"]].strip())[:100]
+        digest = _digest(address)
+        if digest in seen:
+            duplicates[0] += 1
+            earlier = batch.get(address)
+            if earlier is not None:  # merge what the first row lacked
+                earlier.first_name = earlier.first_name or first_name
+                earlier.consent_at = earlier.consent_at or consent_at
+            continue
+        seen.add(digest)
+        batch[address] = Row(line=line, first_name=first_name, consent_at=consent_at)
+        if len(batch) >= BATCH_SIZE:
+            yield batch, report.rows, fraction()
+            batch = {}
+    if batch:
+        yield batch, report.rows, fraction()
 
-    def _plan(self, batch: dict[str, _Row], *, dry_run: bool) -> None:
-        report = self.report
-        counts_before = (
-            report.added,
-            report.updated,
-            report.skipped,
-            report.active,
-            report.pending,
-        )
-        skip_before = report.skip_reasons.copy()
+
+class _Failed:
+    def __init__(self, error):
+        self.error = error
+
+
+_DONE = object()
+
+
+def _in_background(make_items, lookahead: int = 2):
+    """Iterate `make_items()` in a worker thread, at most `lookahead` items ahead.
+
+    Bounded, so memory stays flat however big the file; errors in the thread are raised
+    here; leaving the loop early stops the thread. The thread touches no database (Django
+    connections belong to the thread that opened them).
+    """
+    items: queue.Queue = queue.Queue(maxsize=lookahead)
+    stop = threading.Event()
+
+    def put(item):
+        while not stop.is_set():
+            try:
+                items.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run():
         try:
-            self._apply(batch, dry_run=dry_run)
-        except IntegrityError:
-            report.added, report.updated, report.skipped, report.active, report.pending = (
-                counts_before
-            )
-            report.skip_reasons = skip_before
-            raise
+            for item in make_items():
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as error:  # noqa: BLE001 - handed to the consuming thread
+            put(_Failed(error))
 
-    def _apply(self, batch: dict[str, _Row], *, dry_run: bool) -> None:
-        report, newsletter, now = self.report, self.newsletter, timezone.now()
-        hashes = {address: email_hash(address) for address in batch}
-        suppressed = set(
-            Suppression.objects.filter(email_hash__in=hashes.values()).values_list(
-                "email_hash", flat=True
-            )
-        )
-        known = {
-            normalize_email(row[0]): row
-            for row in Subscriber.objects.with_emails(batch).values_list(
-                "email", "pk", "status", "first_name"
-            )
-        }
-        subscriptions = {
-            subscriber_id: (pk, status)
-            for subscriber_id, pk, status in Subscription.objects.filter(
-                newsletter=newsletter, subscriber_id__in=[row[1] for row in known.values()]
-            ).values_list("subscriber_id", "pk", "status")
-        }
-        new_subscribers: list[tuple[Subscriber, _Row]] = []
-        new_subscriptions: list[Subscription] = []
-        activate_subscriptions: list[Subscription] = []
-        activated: list[Subscriber] = []
-        renamed: list[Subscriber] = []
-        events: list[ConsentEvent] = []
-
-        for address, row in batch.items():
-            consented = row.consent_at is not None
-            if hashes[address] in suppressed:
-                report._skip(SKIP_SUPPRESSED)
-                continue
-            existing = known.get(address)
-            if existing is None:
-                status = Subscriber.Status.ACTIVE if consented else Subscriber.Status.PENDING
-                subscriber = Subscriber(
-                    email=address,
-                    email_hash=hashes[address],
-                    first_name=row.first_name,
-                    status=status,
-                    source=Subscriber.Source.IMPORT,
-                    consent_text=self._consent_text(row),
-                    consent_at=row.consent_at,
-                    confirmed_at=row.consent_at,
-                )
-                new_subscribers.append((subscriber, row))
-                report.added += 1
-                report.active += consented
-                report.pending += not consented
-                continue
-            _, subscriber_id, status, first_name = existing
-            if status in _BLOCKED:
-                report._skip(SKIP_LEFT)
-                continue
-            subscription = subscriptions.get(subscriber_id)
-            if subscription is not None and subscription[1] == Subscription.Status.UNSUBSCRIBED:
-                report._skip(SKIP_LEFT_NEWSLETTER)
-                continue
-            changes = []
-            if subscription is None:
-                new_subscriptions.append(self._subscription(subscriber_id, consented, now))
-                changes.append("joined this newsletter" + (" (consented)" if consented else ""))
-            elif subscription[1] == Subscription.Status.PENDING and consented:
-                activate_subscriptions.append(
-                    Subscription(
-                        pk=subscription[0], status=Subscription.Status.ACTIVE, subscribed_at=now
-                    )
-                )
-                changes.append("consent on file: now active")
-            if consented and status == Subscriber.Status.PENDING:
-                activated.append(
-                    Subscriber(
-                        pk=subscriber_id,
-                        first_name=first_name or row.first_name,
-                        status=Subscriber.Status.ACTIVE,
-                        confirmed_at=row.consent_at,
-                        consent_at=row.consent_at,
-                        consent_text=self._consent_text(row),
-                    )
-                )
-                changes.append("consent on file: confirmed")
-            elif row.first_name and not first_name:
-                renamed.append(Subscriber(pk=subscriber_id, first_name=row.first_name))
-                changes.append("first name added")
-            if not changes:
-                report._skip(SKIP_UNCHANGED)
-                continue
-            report.updated += 1
-            events.append(self._event(subscriber_id, row, "; ".join(changes)))
-
-        if dry_run:
-            return
-        created = Subscriber.objects.bulk_create([s for s, _ in new_subscribers])
-        for subscriber, (_, row) in zip(created, new_subscribers, strict=True):
-            new_subscriptions.append(
-                self._subscription(subscriber.pk, row.consent_at is not None, now)
-            )
-            events.append(self._event(subscriber.pk, row, "new subscriber"))
-        Subscription.objects.bulk_create(new_subscriptions)
-        Subscription.objects.bulk_update(activate_subscriptions, ["status", "subscribed_at"])
-        Subscriber.objects.bulk_update(
-            activated, ["first_name", "status", "confirmed_at", "consent_at", "consent_text"]
-        )
-        Subscriber.objects.bulk_update(renamed, ["first_name"])
-        ConsentEvent.objects.bulk_create(events)
-
-    def _consent_text(self, row: _Row) -> str:
-        if row.consent_at is None:
-            return f"Imported from {self.source_name} without a consent date: needs confirming."
-        return f"Imported from {self.source_name}: consented on {row.consent_at:%Y-%m-%d}."
-
-    def _subscription(self, subscriber_id: int, consented: bool, now) -> Subscription:
-        return Subscription(
-            subscriber_id=subscriber_id,
-            newsletter=self.newsletter,
-            status=Subscription.Status.ACTIVE if consented else Subscription.Status.PENDING,
-            subscribed_at=now if consented else None,
-        )
-
-    def _event(self, subscriber_id: int, row: _Row, detail: str) -> ConsentEvent:
-        return ConsentEvent(
-            subscriber_id=subscriber_id,
-            newsletter=self.newsletter,
-            kind=ConsentEvent.Kind.IMPORT,
-            method="CSV import",
-            actor=self.actor,
-            detail=f"{self.source_name}, line {row.line}: {detail}",
-        )
+    thread = threading.Thread(target=run, name="subscriber-import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = items.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=10)

@@ -47,10 +47,12 @@ class Subscriber(models.Model):
     # "", so any number of erased rows fit under the unique index).
     email = models.EmailField(max_length=254, null=True, blank=True)  # noqa: DJ001
     # sha256 of the address, so the suppression list (which keeps hashes only) can be checked
-    # in SQL. save() fills it; bulk writers (the importer) set it themselves.
-    email_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # in SQL. save() fills it; bulk writers (the importer) set it themselves. Not indexed:
+    # lookups go from the suppression list's unique hash, and addresses by lower(email).
+    # (Every index here is paid for by each row of a million-row import.)
+    email_hash = models.CharField(max_length=64, blank=True, editable=False)
     first_name = models.CharField(max_length=100, blank=True)
-    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING, db_index=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
     source = models.CharField(max_length=20, choices=Source, default=Source.SIGNUP_FORM)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -95,13 +97,19 @@ class Subscription(models.Model):
         ACTIVE = "active", "Active"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
+    # No single-column indexes on these two: the unique (subscriber, newsletter) and the
+    # (newsletter, status) indexes below lead with them, and an import writes every index.
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions", db_index=False
     )
     newsletter = models.ForeignKey(
-        "newsletters.Newsletter", on_delete=models.CASCADE, related_name="subscriptions"
+        "newsletters.Newsletter",
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        db_index=False,
     )
-    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING, db_index=True)
+    # Queried with the newsletter, so the (newsletter, status) index below serves it.
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
     subscribed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -134,9 +142,19 @@ class ConsentEvent(models.Model):
         ERASURE = "erasure", "Personal data erased"
         ADMIN = "admin", "Changed by staff"
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="events")
+    # Indexed by the (subscriber, kind, created_at) index below.
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
+    # newsletter and actor are not indexed: only deleting a newsletter or a user looks rows
+    # up by them, rarely enough that a scan beats an index every import row must write.
     newsletter = models.ForeignKey(
-        "newsletters.Newsletter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "newsletters.Newsletter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     kind = models.CharField(max_length=20, choices=Kind)
     method = models.CharField(
@@ -144,10 +162,16 @@ class ConsentEvent(models.Model):
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     detail = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Read per subscriber (the index below), never across the whole table by date.
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
