@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from . import services
+from .admin_workflow import WorkflowAdminMixin
 from .forms import (
     ArticleAdminForm,
     AuthorAdminForm,
@@ -286,7 +287,7 @@ def _flag_action(name, flag, value, description):
         )
 
     action.__name__ = name
-    return admin.action(description=description, permissions=["change"])(action)
+    return admin.action(description=description, permissions=["publish"])(action)
 
 
 STORY_FLAGS = [
@@ -304,7 +305,7 @@ STATUS_COLOURS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, PhotoPickerMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, RelatedEmbedInline]
     list_display = [
@@ -454,7 +455,7 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
         services.save_story(article=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
-        formset.save()
+        super().save_formset(request, form, formset, change)
         if formset.model is Byline:
             services.renumber_bylines(article=form.instance)
 
@@ -496,7 +497,7 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
 
     # --- actions ---
 
-    @admin.action(description="Publish now", permissions=["change"])
+    @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
         published, refused = [], []
         for article in queryset:
@@ -517,11 +518,11 @@ class ArticleAdmin(PhotoPickerMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
 
-    @admin.action(description="Withdraw from the site…", permissions=["change"])
+    @admin.action(description="Withdraw from the site…", permissions=["withdraw"])
     def withdraw_stories(self, request, queryset):
         if request.POST.get("confirm") == "yes":
             for article in queryset:
-                services.withdraw(article)
+                services.withdraw(article, by=request.user)
                 self.log_change(request, article, "Withdrawn from the site.")
             self.message_user(
                 request,

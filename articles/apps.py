@@ -7,14 +7,21 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
+        from pagecache.signals import story_part_changed
+
         from . import roles, signals
-        from .models import Photo, Section
+        from .models import Correction, Photo, Section
 
         for signal in (post_save, post_delete):
             signal.connect(
                 signals.forget_navigation_sections,
                 sender=Section,
                 dispatch_uid="articles.forget_navigation_sections",
+            )
+        for signal in (post_save, post_delete):
+            # A correction shows on its story and on /corrections/.
+            signal.connect(
+                story_part_changed, sender=Correction, dispatch_uid="articles.correction_pages"
             )
         # Groups follow articles/roles.py after every migrate (and a test database flush).
         post_migrate.connect(

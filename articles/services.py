@@ -8,12 +8,17 @@ different parts of a story never overwrite each other's fields.
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article, ArticleSlugHistory, Byline, Photo
+from . import permissions
+from .models import Article, ArticleSlugHistory, Byline, Correction, Photo, StatusChange
+from .roles import EDITOR
 
 # What a reader sees of a story. Changing one of these after publication shows "Updated …".
 READER_VISIBLE_FIELDS = ("headline", "dek", "body", "lead_photo_id", "lead_photo_caption")
@@ -25,11 +30,90 @@ UNPOSITIONED = 32_000
 User = AbstractBaseUser | AnonymousUser | None
 
 NO_BYLINE_MESSAGE = "Add at least one byline (a person or a desk) before publishing."
+NOT_PUBLISHER_MESSAGE = (
+    "Only editors can publish, schedule or unpublish a story. Set it to “In review” and an "
+    "editor will take it from there."
+)
+NOT_YOURS_MESSAGE = (
+    "You can edit your own stories while they are drafts or in review; this one is not "
+    "yours to change now. Ask an editor."
+)
+NOT_WITHDRAWER_MESSAGE = "Only editors can withdraw a story from the site."
 
 
 def _staff(user: User):
     """The user to record, or None for anonymous callers (scripts pass None)."""
     return user if user is not None and user.is_authenticated else None
+
+
+def _checked(user: User) -> bool:
+    """Whether rules apply: scripts and commands pass no user and act as the system."""
+    return _staff(user) is not None
+
+
+def _check_transition(user: User, before: Article | None, article: Article) -> None:
+    """Refuse (PermissionDenied) what the user's role may not do to this story."""
+    if not _checked(user):
+        return
+    stored_status = before.status if before is not None else None
+    if before is not None and not permissions.can_edit(user, before, status=stored_status):
+        raise PermissionDenied(NOT_YOURS_MESSAGE)
+    if before is None and not user.has_perm("articles.add_article"):
+        raise PermissionDenied("You cannot file stories.")
+    new_status = article.status
+    if new_status == Article.Status.WITHDRAWN and stored_status != Article.Status.WITHDRAWN:
+        if not permissions.can_withdraw(user):
+            raise PermissionDenied(NOT_WITHDRAWER_MESSAGE)
+    elif new_status in PUBLIC_STATUSES or stored_status in PUBLIC_STATUSES:
+        if not permissions.can_publish(user):
+            raise PermissionDenied(NOT_PUBLISHER_MESSAGE)
+
+
+def record_status_change(
+    article: Article, *, from_status: str, by: User, note: str = ""
+) -> StatusChange | None:
+    """Write down a move between statuses; on "in review", tell the editors after commit."""
+    if from_status == article.status:
+        return None
+    change = StatusChange.objects.create(
+        article=article,
+        from_status=from_status or "",
+        to_status=article.status,
+        by=_staff(by),
+        note=note[:300],
+    )
+    if article.status == Article.Status.IN_REVIEW:
+        article_pk, by_pk = article.pk, change.by_id
+        transaction.on_commit(lambda: notify_editors_of_review(article_pk, by_pk))
+    return change
+
+
+def notify_editors_of_review(article_pk: int, by_pk: int | None) -> int:
+    """Email the Editor group that a story awaits review; returns how many were written to."""
+    from django.contrib.auth import get_user_model
+
+    article = Article.objects.filter(pk=article_pk).select_related("section").first()
+    if article is None:
+        return 0
+    users = get_user_model().objects.filter(groups__name=EDITOR, is_active=True)
+    recipients = sorted({email for email in users.values_list("email", flat=True) if email})
+    if not recipients:
+        return 0
+    filer = get_user_model().objects.filter(pk=by_pk).first() if by_pk else None
+    who = (filer.get_full_name() or filer.get_username()) if filer else "Someone"
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "admin:articles_article_change", args=[article.pk]
+    )
+    send_mail(
+        subject=f"For review: {article.headline}",
+        message=(
+            f"{who} has submitted a story for review.\n\n"
+            f"{article.headline}\nSection: {article.section}\n\nOpen it: {link}\n"
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return len(recipients)
 
 
 def _settle_status(article: Article, *, now: datetime) -> None:
@@ -49,7 +133,7 @@ def _reader_visible_changes(before: Article, after: Article) -> list[str]:
 
 
 @transaction.atomic
-def save_story(*, article: Article, by: User) -> Article:
+def save_story(*, article: Article, by: User, note: str = "") -> Article:
     """Validate and save a story as an editor changed it (the admin form calls this).
 
     Stamps `created_by` on a new story and `published_by` when it goes public, settles
@@ -64,6 +148,7 @@ def save_story(*, article: Article, by: User) -> Article:
         before = Article.objects.select_for_update().filter(pk=article.pk).first()
     if before is None:
         article.created_by = article.created_by or _staff(by)
+    _check_transition(by, before, article)
 
     _settle_status(article, now=now)
     if article.status in PUBLIC_STATUSES and (
@@ -77,6 +162,7 @@ def save_story(*, article: Article, by: User) -> Article:
     article.save()
     if before is not None and before.slug != article.slug:
         remember_old_slug(article=article, old_slug=before.slug)
+    record_status_change(article, from_status=before.status if before else "", by=by, note=note)
     return article
 
 
@@ -99,6 +185,8 @@ def publish(article: Article, *, by: User, at: datetime | None = None) -> Articl
     already see, without a new time, changes nothing (its publish time stays the one
     readers were shown).
     """
+    if _checked(by) and not permissions.can_publish(by):
+        raise PermissionDenied(NOT_PUBLISHER_MESSAGE)
     if not article.bylines.exists():
         raise ValidationError(NO_BYLINE_MESSAGE, code="no_byline")
     if at is not None and timezone.is_naive(at):
@@ -107,22 +195,85 @@ def publish(article: Article, *, by: User, at: datetime | None = None) -> Articl
         return article
 
     now = timezone.now()
+    from_status = article.status
     article.publish_at = at or now
     article.status = Article.Status.PUBLISHED
     _settle_status(article, now=now)
     article.published_by = _staff(by)
     article.full_clean()
     article.save(update_fields=["status", "publish_at", "published_by", "modified_at"])
+    record_status_change(article, from_status=from_status, by=by)
     return article
 
 
 @transaction.atomic
-def withdraw(article: Article) -> Article:
-    """Take a story off the site. It keeps its publish time, so republishing restores it."""
+def withdraw(article: Article, *, by: User = None, note: str = "") -> Article:
+    """Take a story off the site (a takedown). Its page answers 410 Gone and it leaves every
+    listing, feed, sitemap and newsletter page at once (they all use `published()`; the page
+    cache retires on the save). It keeps its publish time, so republishing restores it."""
+    if _checked(by) and not permissions.can_withdraw(by):
+        raise PermissionDenied(NOT_WITHDRAWER_MESSAGE)
+    from_status = article.status
     article.status = Article.Status.WITHDRAWN
     article.full_clean()
     article.save(update_fields=["status", "modified_at"])
+    record_status_change(article, from_status=from_status, by=by, note=note)
     return article
+
+
+@transaction.atomic
+def unpublish(article: Article, *, by: User, note: str = "") -> Article:
+    """Back to draft: off the site (404, not 410: it was not taken down) until published."""
+    if _checked(by) and not permissions.can_publish(by):
+        raise PermissionDenied(NOT_PUBLISHER_MESSAGE)
+    from_status = article.status
+    article.status = Article.Status.DRAFT
+    article.full_clean()
+    article.save(update_fields=["status", "modified_at"])
+    record_status_change(article, from_status=from_status, by=by, note=note)
+    return article
+
+
+@transaction.atomic
+def submit_for_review(article: Article, *, by: User, note: str = "") -> Article:
+    """A draft goes to the editors: status "in review", and the Editor group gets an email."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if _checked(by) and not permissions.can_edit(by, locked):
+        raise PermissionDenied(NOT_YOURS_MESSAGE)
+    if locked.status != Article.Status.DRAFT:
+        raise ValidationError("Only a draft can be submitted for review.", code="not_draft")
+    article.status = Article.Status.IN_REVIEW
+    article.save(update_fields=["status", "modified_at"])
+    record_status_change(article, from_status=locked.status, by=by, note=note)
+    return article
+
+
+@transaction.atomic
+def add_correction(
+    article: Article, *, text: str, by: User, kind: str = Correction.Kind.CORRECTION, at=None
+) -> Correction:
+    """Publish a correction or update at the foot of a story.
+
+    The story's `updated_at` moves to it, so dateModified (JSON-LD), the sitemap's lastmod and
+    the feeds' updated dates follow, and the save retires cached pages.
+    """
+    if _checked(by) and not by.has_perm("articles.add_correction"):
+        raise PermissionDenied("Only editors can publish corrections.")
+    correction = Correction(
+        article=article, kind=kind, text=text, published_at=at or timezone.now()
+    )
+    correction.created_by = _staff(by)
+    correction.full_clean()
+    correction.save()
+    touch_for_correction(article, correction)
+    return correction
+
+
+def touch_for_correction(article: Article, correction: Correction) -> None:
+    """Move the story's modified time to a correction newer than it (never backwards)."""
+    if article.updated_at is None or correction.published_at > article.updated_at:
+        article.updated_at = correction.published_at
+        article.save(update_fields=["updated_at", "modified_at"])
 
 
 @transaction.atomic
@@ -186,3 +337,14 @@ def save_photo(*, photo: Photo, by: User) -> Photo:
         # The image was replaced: its old copies are no longer listed anywhere.
         transaction.on_commit(lambda: delete_renditions(old_renditions))
     return photo
+
+
+def revoke_preview_links(links) -> int:
+    """End preview links at once (the rows stay, as a record of who could read what)."""
+    count = 0
+    for link in links:
+        if link.revoked_at is None:
+            link.revoked_at = timezone.now()
+            link.save(update_fields=["revoked_at"])
+            count += 1
+    return count

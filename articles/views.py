@@ -7,7 +7,9 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -16,7 +18,7 @@ from live.feed import feed_entries, feed_page
 from newsroom.context_processors import navigation_sections
 from pagecache.fragments import cached_fragment
 
-from .models import Article, Author, Byline, RelatedEmbed, Section
+from .models import Article, Author, Byline, Correction, RelatedEmbed, Section
 
 HOME_TOP_STORIES = 3
 HOME_EDITORS_PICKS = 4
@@ -26,6 +28,21 @@ RAIL_FEED_ITEMS = 8
 RAIL_EDITORS_PICKS = 4
 STORY_FEATURED = 3
 NEWS_FEED_PER_PAGE = 30
+CORRECTIONS_PER_PAGE = 30
+
+
+class GoneForWithdrawnMixin:
+    """A withdrawn story's addresses answer 410 Gone (a takedown), not 404: search engines
+    drop the page at once, and readers following an old link are told it was removed."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            slug = kwargs.get("slug")
+            if not Article.objects.filter(slug=slug, status=Article.Status.WITHDRAWN).exists():
+                raise
+            return TemplateResponse(request, "articles/gone.html", status=410)
 
 
 def story_cards():
@@ -142,7 +159,7 @@ class SectionView(ListView):
         )
 
 
-class ArticleDetailView(RailMixin, DetailView):
+class ArticleDetailView(GoneForWithdrawnMixin, RailMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
@@ -169,6 +186,13 @@ class ArticleDetailView(RailMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context.update(self.get_rail_context(exclude_pk=self.object.pk))
         context["active_section_pk"] = self.object.section_id
+        # A correction always moves updated_at (articles.services), so a story never
+        # corrected costs no query for them.
+        context["corrections"] = (
+            list(self.object.corrections.filter(published_at__lte=timezone.now()))
+            if self.object.updated_at
+            else []
+        )
         return context
 
 
@@ -226,7 +250,7 @@ class NewsFeedView(TemplateView):
         return context
 
 
-class TranscriptView(DetailView):
+class TranscriptView(GoneForWithdrawnMixin, DetailView):
     """The transcript of a story's audio version, when the editor pasted one."""
 
     template_name = "articles/transcript.html"
@@ -237,3 +261,20 @@ class TranscriptView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(active_section_pk=self.object.section_id, **kwargs)
+
+
+class CorrectionsView(ListView):
+    """The latest corrections and updates across the site, on public stories only."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+    paginate_by = CORRECTIONS_PER_PAGE
+
+    def get_queryset(self):
+        return (
+            Correction.objects.filter(
+                published_at__lte=timezone.now(), article__in=Article.objects.published()
+            )
+            .select_related("article__section")
+            .order_by("-published_at", "-pk")
+        )

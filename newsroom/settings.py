@@ -156,6 +156,7 @@ PAGE_CACHE_VIEWS = frozenset(
         "articles:author_feed_atom",
         "articles:tag_feed",
         "articles:tag_feed_atom",
+        "articles:corrections",
     }
 )
 # Sessions live in the cache and the database, so any app server can read them.

@@ -297,7 +297,7 @@ def test_withdraw_asks_for_confirmation_first(admin_client, newsroom):
     assert done.status_code == 302
     live.refresh_from_db()
     assert live.status == Article.Status.WITHDRAWN
-    assert admin_client.get(live.get_absolute_url()).status_code == 404
+    assert admin_client.get(live.get_absolute_url()).status_code == 410  # a takedown: Gone
 
 
 # --- JSON helpers ---------------------------------------------------------------------------

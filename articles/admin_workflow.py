@@ -1,0 +1,288 @@
+"""The story admin's workflow layer: what each role sees and may do, status history,
+corrections, previews and "Submit for review".
+
+Mixed into ArticleAdmin (articles/admin.py). The same rules are enforced again in
+articles.services, so a hand-made POST meets them even when the admin would not have shown
+the button.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import permissions, services
+from .models import Article, Correction, PreviewLink, StatusChange
+
+# Fields only an editor may change (curation and the publish time).
+EDITOR_ONLY_FIELDS = (
+    "publish_at",
+    "is_featured",
+    "featured_position",
+    "is_editors_pick",
+    "editors_pick_position",
+    "in_news_feed",
+)
+SUBMIT_FOR_REVIEW = "_submit_for_review"
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    fields = ["at", "from_label", "to_label", "by", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "status history"
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="from")
+    def from_label(self, change):
+        return change.from_label
+
+    @admin.display(description="to")
+    def to_label(self, change):
+        return change.to_label
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    fields = [("kind", "published_at"), "text"]
+    extra = 0
+    verbose_name_plural = "corrections and updates (shown at the foot of the story)"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text":
+            formfield.widget.attrs["rows"] = 3
+        return formfield
+
+
+class WorkflowAdminMixin:
+    """Per-role story admin. Needs `services.save_story` as the save path."""
+
+    workflow_inlines = [CorrectionInline, StatusChangeInline]
+
+    # --- what the user may see and touch ---
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if permissions.can_edit_any(request.user):
+            return queryset
+        # A reporter's list: their own stories, and what readers can already see (for cards).
+        return queryset.filter(
+            permissions.own_filter(request.user) | Q(status__in=services.PUBLIC_STATUSES)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or permissions.can_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return permissions.can_publish(request.user)
+
+    def has_withdraw_permission(self, request):
+        return permissions.can_withdraw(request.user)
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *self.workflow_inlines]
+
+    def get_inline_instances(self, request, obj=None):
+        instances = super().get_inline_instances(request, obj)
+        if obj is None:
+            # A new story has no history and nothing to correct yet.
+            workflow = (StatusChangeInline, CorrectionInline)
+            return [inline for inline in instances if not isinstance(inline, workflow)]
+        return instances
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not permissions.can_publish(request.user):
+            fields += [name for name in EDITOR_ONLY_FIELDS if name not in fields]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "status" in form.base_fields:
+            allowed = permissions.allowed_statuses(request.user, obj.status if obj else None)
+            form = _with_status_check(form, request.user)
+            # Only the allowed statuses are offered; the field still accepts any status so a
+            # forged one meets clean_status's plain-words refusal, not "Select a valid choice".
+            field = form.base_fields["status"]
+            field.widget = forms.Select(
+                choices=[(v, label) for v, label in Article.Status.choices if v in allowed]
+            )
+        return form
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not permissions.can_publish(request.user):
+            # The list's curation order columns are editors' work.
+            changelist.list_editable = ()
+        return changelist
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not permissions.can_edit_any(request.user):
+            actions.pop("delete_selected", None)
+        return actions
+
+    # --- saving ---
+
+    def save_model(self, request, obj, form, change):
+        services.save_story(article=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Correction:
+            for correction in formset.new_objects + [c for c, _ in formset.changed_objects]:
+                services.touch_for_correction(form.instance, correction)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if SUBMIT_FOR_REVIEW in request.POST and form.instance.status == Article.Status.DRAFT:
+            services.submit_for_review(form.instance, by=request.user)
+            self.message_user(
+                request,
+                "Submitted for review: the editors have been told.",
+                messages.SUCCESS,
+            )
+
+    # --- extra pages ---
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<int:pk>/preview-link/",
+                self.admin_site.admin_view(self.create_preview_link_view),
+                name="articles_article_preview_link",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk):
+        from .preview import render_preview
+
+        article = get_object_or_404(Article, pk=pk)
+        if not permissions.can_preview(request.user) or not (
+            permissions.can_edit_any(request.user) or permissions.is_own(request.user, article)
+        ):
+            raise PermissionDenied
+        return render_preview(request, article, shared=False)
+
+    def create_preview_link_view(self, request, pk):
+        if request.method != "POST" or not request.user.has_perm("articles.add_previewlink"):
+            raise PermissionDenied
+        article = get_object_or_404(Article, pk=pk)
+        try:
+            hours = max(1, min(int(request.POST.get("hours", "48")), 24 * 30))
+        except ValueError:
+            hours = 48
+        link = PreviewLink.objects.create(
+            article=article,
+            label=request.POST.get("label", "")[:120],
+            expires_at=timezone.now() + timezone.timedelta(hours=hours),
+            created_by=request.user,
+        )
+        url = request.build_absolute_uri(link.get_absolute_url())
+        self.message_user(
+            request,
+            format_html("Preview link (valid {} hours): <code>{}</code>", hours, url),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow"] = {
+            "can_submit": obj is not None
+            and obj.status == Article.Status.DRAFT
+            and permissions.can_edit(request.user, obj),
+            "submit_name": SUBMIT_FOR_REVIEW,
+            "preview_url": reverse("admin:articles_article_preview", args=[obj.pk])
+            if obj is not None and permissions.can_preview(request.user)
+            else "",
+            "link_url": reverse("admin:articles_article_preview_link", args=[obj.pk])
+            if obj is not None and request.user.has_perm("articles.add_previewlink")
+            else "",
+        }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _with_status_check(form_class, user):
+    """The form refuses a status the user's role may not set (a hand-made POST included)."""
+
+    class StatusCheckedForm(form_class):
+        def clean_status(self):
+            status = self.cleaned_data.get("status")
+            stored = self.instance.status if self.instance.pk else None
+            if status == stored:
+                return status
+            if status == Article.Status.WITHDRAWN and not permissions.can_withdraw(user):
+                raise ValidationError(services.NOT_WITHDRAWER_MESSAGE)
+            if (
+                status in services.PUBLIC_STATUSES or stored in services.PUBLIC_STATUSES
+            ) and not permissions.can_publish(user):
+                raise ValidationError(services.NOT_PUBLISHER_MESSAGE)
+            return status
+
+    StatusCheckedForm.__name__ = form_class.__name__
+    return StatusCheckedForm
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(admin.ModelAdmin):
+    list_display = ["article", "label", "expires_at", "state", "created_by", "created_at"]
+    list_filter = [("article", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["article", "created_by"]
+    search_fields = ["article__headline", "label"]
+    autocomplete_fields = ["article"]
+    fields = ["article", "label", "expires_at", "link", "revoked_at", "created_by", "created_at"]
+    readonly_fields = ["link", "revoked_at", "created_by", "created_at"]
+    actions = ["revoke"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.pk is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="state")
+    def state(self, link):
+        if link.revoked_at:
+            return "Revoked"
+        return "Active" if link.is_active else "Expired"
+
+    @admin.display(description="link to share")
+    def link(self, link):
+        if not link.pk:
+            return "Made when you save."
+        return format_html("<code>{}{}</code>", settings.SITE_URL, link.get_absolute_url())
+
+    @admin.action(description="Revoke the selected links", permissions=["change"])
+    def revoke(self, request, queryset):
+        count = services.revoke_preview_links(queryset)
+        self.message_user(request, f"{count} preview links revoked.", messages.SUCCESS)

@@ -1,0 +1,88 @@
+"""Users in each newsroom role, and the admin story form posted back as a browser would."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import Group
+
+from articles.roles import AUDIENCE, EDITOR, REPORTER
+from tests.factories import AuthorFactory
+
+PASSWORD = "desk-password-1"
+
+
+def make_user(django_user_model, username, role=None, **extra):
+    user = django_user_model.objects.create_user(
+        username, email=f"{username}@newsroom.test", password=PASSWORD, is_staff=True, **extra
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def roles(db, django_user_model):
+    reporter = make_user(django_user_model, "rita", REPORTER)
+    AuthorFactory(name="Rita Reporter", slug="rita-reporter", user=reporter)
+    return {
+        "reporter": reporter,
+        "other_reporter": make_user(django_user_model, "oleh", REPORTER),
+        "editor": make_user(django_user_model, "erin", EDITOR),
+        "audience": make_user(django_user_model, "ada", AUDIENCE),
+        "superuser": make_user(django_user_model, "root", is_superuser=True),
+    }
+
+
+class _FormReader(HTMLParser):
+    """Field values of the page's main form (#article_form), as a browser would submit them."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self.in_form, self.select, self.textarea = {}, False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == "article_form":
+            self.in_form = True
+        if not self.in_form:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in {"submit", "button", "file"}:
+            if attrs.get("type") in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self.data[name] = attrs.get("value", "on")
+            else:
+                self.data[name] = attrs.get("value", "")
+        elif tag == "select" and name:
+            self.select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.data[self.select] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea] += data
+
+
+def change_form_data(client, url, **changes):
+    """GET the story form, keep every value it shows, apply `changes`, ready to POST."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    reader = _FormReader()
+    reader.feed(page.content.decode())
+    data = {key: value for key, value in reader.data.items() if "__prefix__" not in key}
+    data.pop("csrfmiddlewaretoken", None)
+    data["_save"] = "Save"
+    data.update(changes)
+    return data
