@@ -3,6 +3,23 @@ from django import forms
 from newsletters.models import Newsletter
 
 BAD_EMAIL = "Please enter a correct email address"
+CONSENT_LINE = (
+    "We'll email you {what} and nothing else. We first send a confirmation link: nothing "
+    "starts until you click it. Every email has a one-click unsubscribe link."
+)
+
+
+def consent_line(newsletters=None) -> str:
+    """The consent sentence under the form; the same words, with the newsletters the reader
+    ticked, are stored with the signup as what they agreed to."""
+    names = [n.name for n in newsletters or []]
+    if not names:
+        what = "the newsletters you tick"
+    elif len(names) == 1:
+        what = names[0]
+    else:
+        what = ", ".join(names[:-1]) + " and " + names[-1]
+    return CONSENT_LINE.format(what=what)
 
 
 class SignupForm(forms.Form):

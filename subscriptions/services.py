@@ -194,8 +194,10 @@ def subscribe(
             # Someone signed the same address up a moment ago; carry on with their row.
             subscriber = Subscriber.objects.select_for_update().with_email(address).get()
     elif subscriber.status in BLOCKED_STATUSES:
-        _enqueue_confirmation(None)
-        return None
+        # Bounced or complained, but staff lifted the suppression (checked above): the
+        # address may come back through the same double opt-in as anyone else.
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.save(update_fields=["status"])
     elif first_name.strip() and not subscriber.first_name:
         subscriber.first_name = first_name.strip()[:100]
         subscriber.save(update_fields=["first_name"])

@@ -23,7 +23,7 @@ from newsroom.clientip import client_ip
 from newsroom.ratelimit import RateLimit
 
 from . import services, tokens
-from .forms import PreferencesForm, ResendConfirmationForm, SignupForm
+from .forms import PreferencesForm, ResendConfirmationForm, SignupForm, consent_line
 from .models import Subscriber, Subscription, normalize_email
 
 THANKS = "Thank you for signing up. We've sent you a confirmation email."
@@ -66,7 +66,11 @@ class SignupView(View):
         form = SignupForm(
             initial={"newsletters": initial, "next": _safe_next(request, request.GET.get("next"))}
         )
-        return render(request, self.template_name, {"form": form, "newsletters": public})
+        return render(request, self.template_name, self.context(form, public))
+
+    @staticmethod
+    def context(form, newsletters):
+        return {"form": form, "newsletters": newsletters, "consent_line": consent_line()}
 
     def post(self, request):
         ip = client_ip(request)
@@ -82,11 +86,13 @@ class SignupView(View):
         email = form.cleaned_data["email"]
         if not address_limit.hit(normalize_email(email)):
             return self._refused(request)
+        chosen = list(form.cleaned_data["newsletters"])
         services.subscribe(
             email=email,
-            newsletters=form.cleaned_data["newsletters"],
+            newsletters=chosen,
             first_name=form.cleaned_data["first_name"],
             ip=ip,
+            consent_text=consent_line(chosen),
         )
         return self._done(request, form.cleaned_data["next"])
 
@@ -103,7 +109,7 @@ class SignupView(View):
         if _wants_json(request):
             errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
             return JsonResponse({"ok": False, "errors": errors}, status=400)
-        context = {"form": form, "newsletters": list(Newsletter.objects.public())}
+        context = self.context(form, list(Newsletter.objects.public()))
         return render(request, self.template_name, context, status=400)
 
     def _refused(self, request):

@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from newsletters.models import Newsletter
-from subscriptions.forms import SignupForm
+from subscriptions.forms import SignupForm, consent_line
 
 register = template.Library()
 
@@ -64,4 +64,5 @@ def newsletter_signup(context, newsletters, heading=""):
         "single": newsletters[0] if len(newsletters) == 1 else None,
         "heading": heading,
         "form": form,
+        "consent_line": consent_line(newsletters if len(newsletters) == 1 else None),
     }

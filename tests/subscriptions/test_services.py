@@ -270,3 +270,19 @@ def test_active_recipients_is_one_query_without_duplicates(newsletter, weekly):
 
     assert services.active_recipients(newsletter).count() == 3
     assert ConsentEvent.objects.count() == 0
+
+
+def test_lifting_a_suppression_lets_the_address_sign_up_again(
+    newsletter, django_capture_on_commit_callbacks
+):
+    subscriber = active_subscriber(newsletter, email="back@example.org")
+    services.record_bounce(email="back@example.org", hard=True)
+    assert signup(django_capture_on_commit_callbacks, "back@example.org", newsletter) is None
+    assert mail.outbox == []
+
+    Suppression.objects.all().delete()  # staff decided the address works again
+    signup(django_capture_on_commit_callbacks, "back@example.org", newsletter)
+    services.confirm(subscriber=subscriber)
+
+    assert list(services.active_recipients(newsletter)) == [subscriber]
+    assert len(mail.outbox) == 1

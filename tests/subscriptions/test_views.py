@@ -292,3 +292,12 @@ def test_signup_box_for_several_newsletters_has_a_checkbox_each(newsletter, week
 
 def test_signup_box_renders_nothing_without_newsletters(db):
     assert render_box([]).strip() == ""
+
+
+def test_the_consent_stored_is_the_sentence_the_reader_saw(post_signup, client, newsletter):
+    page = client.get("/").content.decode()
+    post_signup({"email": "r@example.org", "newsletters": "morning"})
+
+    consent = Subscriber.objects.get().consent_text
+    assert consent.startswith("We'll email you Morning Briefing and nothing else.")
+    assert consent.replace("'", "&#x27;") in page
