@@ -80,7 +80,14 @@ def test_more_menu_and_footer_list_published_pages_in_order(client):
     html = client.get("/").content.decode()
 
     assert menu_links(html) == ["/about/", "/jobs/", "/legal/", "/search/"]
-    assert footer_links(html) == ["/about/", "/jobs/", "/contact/", "/search/", "/feed/"]
+    assert footer_links(html) == [
+        "/about/",
+        "/jobs/",
+        "/contact/",
+        "/search/",
+        "/corrections/",
+        "/feed/",
+    ]
     # A disclosure that opens without JavaScript, beside the section navigation.
     assert '<summary class="more-menu__toggle">More</summary>' in html
     nav = html[html.index('<nav class="section-nav"') :]
