@@ -403,5 +403,8 @@ READING_WORDS_PER_MINUTE = 230
 # Searches one IP may run ("<count>/<s|m|h|d>"); more get a polite "try again shortly".
 SEARCH_RATE_LIMIT_PER_IP = env.str("SEARCH_RATE_LIMIT_PER_IP", default="30/m")
 # Where the support appeal under stories sends readers (empty hides the appeal). The page
-# is the payment provider's: this site never handles card details.
-DONATION_URL = env.str("DONATION_URL", default="")
+# is the payment provider's: this site never handles card details. The demo (DEBUG on) shows
+# the appeal with a placeholder address.
+DONATION_URL = env.str(
+    "DONATION_URL", default="https://example.org/donate" if DEBUG else ""
+)
