@@ -405,6 +405,4 @@ SEARCH_RATE_LIMIT_PER_IP = env.str("SEARCH_RATE_LIMIT_PER_IP", default="30/m")
 # Where the support appeal under stories sends readers (empty hides the appeal). The page
 # is the payment provider's: this site never handles card details. The demo (DEBUG on) shows
 # the appeal with a placeholder address.
-DONATION_URL = env.str(
-    "DONATION_URL", default="https://example.org/donate" if DEBUG else ""
-)
+DONATION_URL = env.str("DONATION_URL", default="https://example.org/donate" if DEBUG else "")
