@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from . import services
+from .admin_editing import EditingAdminMixin
 from .admin_workflow import WorkflowAdminMixin
 from .forms import (
     ArticleAdminForm,
@@ -305,7 +306,7 @@ STATUS_COLOURS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowAdminMixin, PhotoPickerMixin, admin.ModelAdmin):
+class ArticleAdmin(EditingAdminMixin, WorkflowAdminMixin, PhotoPickerMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, RelatedEmbedInline]
     list_display = [
@@ -365,6 +366,13 @@ class ArticleAdmin(WorkflowAdminMixin, PhotoPickerMixin, admin.ModelAdmin):
         ("Story", {"fields": ["headline", "slug", "dek"]}),
         ("Body", {"fields": ["body"], "classes": ["body-fieldset"]}),
         ("Filing", {"fields": [("section", "kind"), "tags"]}),
+        (
+            "Editors' notes",
+            {
+                "fields": ["editor_notes"],
+                "description": "Internal: only people in the admin ever see these notes.",
+            },
+        ),
         ("Lead photo", {"fields": ["lead_photo", "lead_photo_caption"]}),
         (
             "Audio version",

@@ -35,11 +35,13 @@ class ArticleAdminForm(forms.ModelForm):
             "is_featured",
             "is_editors_pick",
             "in_news_feed",
+            "editor_notes",
         ]
         widgets = {
             "tags": TagSuggestWidget(),
             "headline": forms.TextInput(attrs={"class": "vLargeTextField headline-input"}),
             "dek": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+            "editor_notes": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
         }
         help_texts = {
             "headline": "What the story is about, in a line readers will click.",

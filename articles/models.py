@@ -304,6 +304,13 @@ class Article(models.Model):
         blank=True,
         help_text="Or paste the transcript here: it gets its own page linked under the player.",
     )
+    # Internal only: never rendered on reader pages, feeds, JSON-LD, search or the API.
+    editor_notes = models.TextField(
+        "editors' notes",
+        blank=True,
+        help_text="For the desk only (sources, legal checks, what is still missing). "
+        "Readers never see this.",
+    )
     # Filled by the database (see articles/search.py): headline, standfirst, body, tags and
     # author names, weighted, kept current by triggers whatever writes the rows.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -566,4 +573,5 @@ class RelatedEmbed(models.Model):
 
 
 # Workflow records live in their own module; imported here so Django registers them.
+from .editing_models import AutosaveDraft  # noqa: E402, F401
 from .workflow_models import Correction, PreviewLink, StatusChange  # noqa: E402, F401

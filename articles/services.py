@@ -8,6 +8,7 @@ different parts of a story never overwrite each other's fields.
 from collections.abc import Iterable
 from datetime import datetime
 
+import reversion
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -141,6 +142,17 @@ def save_story(*, article: Article, by: User, note: str = "") -> Article:
     can already see changes in what they read. Bylines, tags and embeds are saved by the
     caller afterwards; `publish()` is the path that insists on a byline.
     """
+    # Every save keeps a revision (articles/revisions.py): inside the admin's own revision
+    # block this joins it; called from anywhere else it makes one.
+    with reversion.create_revision():
+        if _staff(by) is not None and reversion.get_user() is None:
+            reversion.set_user(by)
+        if not reversion.get_comment():
+            reversion.set_comment(note or "Saved.")
+        return _save_story(article=article, by=by, note=note)
+
+
+def _save_story(*, article: Article, by: User, note: str) -> Article:
     now = timezone.now()
     before = None
     if article.pk is not None:
