@@ -15,7 +15,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
 from . import permissions, services
 from .models import Article, Correction, PreviewLink, StatusChange
@@ -30,33 +31,6 @@ EDITOR_ONLY_FIELDS = (
     "in_news_feed",
 )
 SUBMIT_FOR_REVIEW = "_submit_for_review"
-
-
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
-    fields = ["at", "from_label", "to_label", "by", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "status history"
-    classes = ["collapse"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="from")
-    def from_label(self, change):
-        return change.from_label
-
-    @admin.display(description="to")
-    def to_label(self, change):
-        return change.to_label
 
 
 class CorrectionInline(admin.StackedInline):
@@ -75,7 +49,7 @@ class CorrectionInline(admin.StackedInline):
 class WorkflowAdminMixin:
     """Per-role story admin. Needs `services.save_story` as the save path."""
 
-    workflow_inlines = [CorrectionInline, StatusChangeInline]
+    workflow_inlines = [CorrectionInline]
 
     # --- what the user may see and touch ---
 
@@ -110,13 +84,46 @@ class WorkflowAdminMixin:
     def get_inline_instances(self, request, obj=None):
         instances = super().get_inline_instances(request, obj)
         if obj is None:
-            # A new story has no history and nothing to correct yet.
-            workflow = (StatusChangeInline, CorrectionInline)
-            return [inline for inline in instances if not isinstance(inline, workflow)]
+            # A new story has nothing to correct yet.
+            return [inline for inline in instances if not isinstance(inline, CorrectionInline)]
         return instances
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append(
+                ("Status history", {"fields": ["status_history"], "classes": ["collapse"]})
+            )
+        return fieldsets
+
+    @admin.display(description="moves between statuses")
+    def status_history(self, article):
+        changes = StatusChange.objects.filter(article=article).select_related("by")
+        rows = format_html_join(
+            "",
+            '<tr><td><time datetime="{}">{}</time></td><td>{} → {}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    change.at.isoformat(),
+                    date_format(timezone.localtime(change.at), "M j, Y H:i"),
+                    change.from_label,
+                    change.to_label,
+                    change.by or "—",
+                    change.note,
+                )
+                for change in changes
+            ),
+        )
+        if not rows:
+            return "No status changes yet."
+        return format_html(
+            '<table class="status-history"><thead><tr><th>When</th><th>Move</th><th>By</th>'
+            "<th>Note</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = [*super().get_readonly_fields(request, obj), "status_history"]
         if not permissions.can_publish(request.user):
             fields += [name for name in EDITOR_ONLY_FIELDS if name not in fields]
         return fields

@@ -7,7 +7,6 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -31,17 +30,31 @@ NEWS_FEED_PER_PAGE = 30
 CORRECTIONS_PER_PAGE = 30
 
 
+class StoryGone(Exception):
+    pass
+
+
 class GoneForWithdrawnMixin:
     """A withdrawn story's addresses answer 410 Gone (a takedown), not 404: search engines
-    drop the page at once, and readers following an old link are told it was removed."""
+    drop the page at once, and readers following an old link are told it was removed.
+
+    The withdrawn row is fetched by the same single query as a public one, so a missing
+    story costs no extra lookup.
+    """
+
+    def get_object(self, queryset=None):
+        if queryset is None:
+            # The view's public queryset (published() and its prefetches), or withdrawn.
+            queryset = self.get_queryset() | Article.objects.filter(status=Article.Status.WITHDRAWN)
+        article = super().get_object(queryset)
+        if article.status == Article.Status.WITHDRAWN:
+            raise StoryGone
+        return article
 
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
-        except Http404:
-            slug = kwargs.get("slug")
-            if not Article.objects.filter(slug=slug, status=Article.Status.WITHDRAWN).exists():
-                raise
+        except StoryGone:
             return TemplateResponse(request, "articles/gone.html", status=410)
 
 

@@ -60,6 +60,8 @@ def story_form_data(
             data[name] = value
     data.update(formset_data("bylines", list(bylines), initial=initial_bylines))
     data.update(formset_data("embeds", list(embeds), initial=initial_embeds))
+    # The corrections inline (articles/admin_workflow.py) on an existing story's form.
+    data.update(formset_data("corrections", []))
     return data
 
 

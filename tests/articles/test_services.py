@@ -24,9 +24,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor(django_user_model):
-    return django_user_model.objects.create_user(
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
         "editor", password="unused-in-tests", is_staff=True
     )
+    user.groups.add(Group.objects.get(name="Editor"))  # publishing is the Editor role's
+    return user
 
 
 def new_story(**fields):
@@ -44,7 +48,10 @@ def test_save_story_stamps_the_creator_once(editor, django_user_model):
     assert article.created_by == editor
     assert article.status == Article.Status.DRAFT
 
-    other = django_user_model.objects.create_user("other", password="unused-in-tests")
+    # Someone allowed to edit any story (articles.permissions), not the one who filed it.
+    other = django_user_model.objects.create_user(
+        "other", password="unused-in-tests", is_superuser=True
+    )
     article.headline = "Ferry service resumes after two days"
     services.save_story(article=article, by=other)
 

@@ -110,13 +110,17 @@ def test_desk_view_lists_review_scheduled_and_published_today_in_fixed_queries(
     editor = roles["editor"]
     client.force_login(editor)
     ArticleFactory(status="in_review", publish_at=None, headline="First for review")
+    _index_queries(client)  # warm: the content type lookup is cached per process
     baseline, _ = _index_queries(client)
 
     now = timezone.now()
     for n in range(4):
         ArticleFactory(status="in_review", publish_at=None, headline=f"Review {n}")
     scheduled = ArticleFactory(
-        headline="Later today", status="scheduled", publish_at=now + timezone.timedelta(seconds=60)
+        headline="Later today",
+        status="scheduled",
+        publish_at=now + timezone.timedelta(seconds=60),
+        authors=[AuthorFactory()],
     )
     ArticleFactory(headline="Out this morning", publish_at=now - timezone.timedelta(seconds=60))
     client.post(
