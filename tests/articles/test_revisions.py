@@ -65,9 +65,7 @@ def test_save_story_outside_the_admin_keeps_a_revision_too(roles, story_with_par
     assert version.field_dict["dek"] == "Boats are back."
 
 
-def test_compare_shows_a_word_level_diff_of_text_bylines_and_tags(
-    client, roles, story_with_parts
-):
+def test_compare_shows_a_word_level_diff_of_text_bylines_and_tags(client, roles, story_with_parts):
     story, first, second = story_with_parts
     editor = roles["editor"]
     services.save_story(article=story, by=editor)
