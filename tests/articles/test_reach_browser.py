@@ -113,6 +113,17 @@ def test_more_menu_opens_by_keyboard_and_stays_on_screen(live_server, site):
             page.keyboard.press("Tab")
             expect(page.locator(".more-menu__list a").first).to_be_focused()
             screenshot(page, f"reach-more-menu-{name}", full_page=False)
+            # Escape closes it and gives focus back to the toggle (more-menu.js).
+            page.keyboard.press("Escape")
+            expect(menu).to_be_hidden()
+            expect(toggle).to_be_focused()
+            page.keyboard.press("Enter")
+            expect(menu).to_be_visible()
+            page.mouse.click(5, viewport["height"] - 5)  # a click elsewhere closes it too
+            expect(menu).to_be_hidden()
+            toggle.focus()
+            page.keyboard.press("Enter")
+            page.keyboard.press("Tab")
             page.keyboard.press("Enter")
             page.wait_for_url("**/about/")
             expect(page.locator("h1")).to_have_text("About us")
