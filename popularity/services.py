@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 FLUSH_LOCK_KEY = "popularity:flush-lock"
 FLUSH_LOCK_SECONDS = 120
 FLUSH_SCHEDULED_KEY = "popularity:flush-scheduled"
+SCHEDULE_RETRY_SECONDS = 3600
 PUBLIC_FLAG_SECONDS = 300
 UPDATE_CHUNK = 500
 
@@ -103,7 +104,9 @@ def schedule_flush() -> None:
     from .tasks import flush_read_counts_task
 
     interval = settings.READ_COUNT_FLUSH_SECONDS
-    if cache.add(FLUSH_SCHEDULED_KEY, 1, timeout=interval * 2):
+    # The task deletes the key when it runs; with no worker running, the key's long life
+    # keeps unrun tasks from piling up (one an hour at most).
+    if cache.add(FLUSH_SCHEDULED_KEY, 1, timeout=max(interval * 2, SCHEDULE_RETRY_SECONDS)):
         run_after = timezone.now() + timedelta(seconds=interval)
         flush_read_counts_task.using(run_after=run_after).enqueue()
 
