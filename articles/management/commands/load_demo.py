@@ -7,8 +7,9 @@ from articles.demo.loader import load_demo
 class Command(BaseCommand):
     help = (
         "Load the invented demo outlet: sections, authors, photos, sixty stories, news-feed "
-        "briefs, related embeds, newsletters and subscribers. Safe to run again: rows that "
-        "exist are kept as they are, so a second run changes nothing."
+        "briefs, related embeds, newsletters and subscribers, then the static pages "
+        "(load_demo_pages) and a live story with comments and reads (load_demo_reach). Safe to "
+        "run again: rows that exist are kept as they are, so a second run changes nothing."
     )
 
     def handle(self, *args, **options):
