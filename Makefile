@@ -10,7 +10,7 @@ DEV_ENV := DEBUG=true
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test install chromium browser-deps lint format bench bench-newsletters clean
+.PHONY: run test install chromium browser-deps lint format bench bench-pages bench-newsletters clean
 
 # A venv without pip is what a failed `venv` leaves behind: start it again. Debian's Python
 # needs the python3-venv package for `-m venv`; it is installed when that is missing.
@@ -57,10 +57,28 @@ browser-deps: $(BROWSER_DEPS)
 test: $(STAMP) chromium $(BROWSER_DEPS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Figures, not a test: newsletter imports (100k, 1M) and a send to 100k readers on the configured
-# database (DATABASE_URL). Quicker: make bench BENCH_ARGS="--sizes 10000 --send 10000".
+# Figures, not a test. `make bench` runs both benchmarks below.
+bench: bench-pages bench-newsletters
+
+# Reader pages under load (bench/run.py; docs/deploy.md has the figures): gunicorn with DEBUG
+# off on 127.0.0.1:8007-8010, the demo scaled to 10,000 stories, wrk, nginx with
+# deploy/nginx.conf, a 60 s load test, a soak and Lighthouse. PostgreSQL and Redis when
+# DATABASE_URL / CACHE_URL say so. Quicker: make bench-pages BENCH_SOAK_SECONDS=30.
+BENCH_NODE := bench/node_modules/.package-lock.json
+$(BENCH_NODE): bench/package.json bench/package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) npm >/dev/null; }
+	cd bench && npm ci --no-audit --no-fund
+	touch $(BENCH_NODE)
+
+bench-pages: $(STAMP) chromium $(BENCH_NODE)
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
+		echo "Installing wrk and nginx for the page benchmark..."; \
+		$(SUDO) apt-get update -qq && $(APT_INSTALL) wrk nginx-light >/dev/null; }
+	$(BIN)/python bench/run.py
+
+# Newsletter imports (100k, 1M) and a send to 100k readers on the configured database
+# (DATABASE_URL). Quicker: make bench-newsletters BENCH_ARGS="--sizes 10000 --send 10000".
 # DEBUG stays off so Django does not keep a log of every query.
-bench: bench-newsletters
 
 bench-newsletters: $(STAMP)
 	DEBUG=false ALLOW_INSECURE_KEY=true $(BIN)/python manage.py bench_newsletters $(BENCH_ARGS)

@@ -88,7 +88,12 @@ def rail_candidates():
     Five queries (featured, picks, their bylines, the News Feed's two), shared by all story
     pages through the page cache's fragments.
     """
-    stories = Article.objects.published().select_related("section", "lead_photo")
+    # Cards never show the body: leaving it out keeps the shared copy small to unpickle.
+    stories = (
+        Article.objects.published()
+        .select_related("section", "lead_photo")
+        .defer("body", "search_vector", "audio_transcript", "editor_notes")
+    )
     featured = list(stories.featured()[: STORY_FEATURED + 1])
     picks = list(stories.editors_picks()[: RAIL_EDITORS_PICKS + STORY_FEATURED + 1])
     bylines = Byline.objects.select_related("author").order_by("position")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -15,10 +16,13 @@ class LiveUpdateQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """Updates readers may see: their time has come and their story is public."""
         at = at or timezone.now()
-        # The live stories first, so the subquery is a few rows, not every public story.
+        # EXISTS per update (a primary-key probe), rather than IN (every public story): the
+        # updates are few, the stories many.
         return self.filter(
+            Exists(
+                Article.objects.published(at=at).filter(pk=OuterRef("article_id"), is_live=True)
+            ),
             published_at__lte=at,
-            article__in=Article.objects.published(at=at).filter(is_live=True),
         )
 
     def for_page(self):

@@ -138,6 +138,9 @@ PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 # cannot see (a per-process cache on another server, raw SQL). A scheduled story's time
 # shortens it further.
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=5)
+# Blocks many pages share (the story rail, lists of story cards) rendered once per change and
+# kept as long as a page would be; on even when whole pages are not cached.
+PAGE_CACHE_FRAGMENTS = env.bool("PAGE_CACHE_FRAGMENTS", default=True)
 # How long nginx or a CDN may keep serving an expired copy while it fetches a fresh one.
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=10)
 # URL names of the pages cached for anonymous readers.

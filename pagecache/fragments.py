@@ -3,8 +3,8 @@
     featured, picks = cached_fragment("rail-curation", build_rail_curation)
 
 Keyed by the generation, so whatever retires cached pages retires these too, and kept no
-longer than a page would be, so a scheduled story still shows up on time. With the page
-cache off (PAGE_CACHE_ENABLED=false) `build` runs every time.
+longer than a page would be, so a scheduled story still shows up on time. With
+PAGE_CACHE_FRAGMENTS off `build` runs every time.
 """
 
 import time
@@ -16,7 +16,7 @@ from .state import current_state
 
 
 def cached_fragment(name, build):
-    if not settings.PAGE_CACHE_ENABLED:
+    if not settings.PAGE_CACHE_FRAGMENTS:
         return build()
     state = current_state()
     key = f"pagecache:fragment:{state.generation}:{name}"

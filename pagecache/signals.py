@@ -5,9 +5,7 @@ public page shows yet) keep the cache warm: a newsroom saves drafts all day, and
 generation makes every page render once more.
 """
 
-from django.conf import settings
-
-from .state import invalidate_pages
+from .state import caching_enabled, invalidate_pages
 
 PUBLIC_STATUSES = ("published", "scheduled")
 
@@ -23,25 +21,25 @@ def _is_public(article_id):
 
 def remember_story_was_public(sender, instance, raw=False, **kwargs):
     """Before a story is saved: could readers see it (a withdrawal must retire its pages)?"""
-    if settings.PAGE_CACHE_ENABLED and not raw:
+    if caching_enabled() and not raw:
         instance._pagecache_was_public = instance.pk is not None and _is_public(instance.pk)
 
 
 def story_changed(sender, instance, raw=False, **kwargs):
-    if not settings.PAGE_CACHE_ENABLED or raw:
+    if not caching_enabled() or raw:
         return
     if instance.status in PUBLIC_STATUSES or getattr(instance, "_pagecache_was_public", False):
         invalidate_pages()
 
 
 def story_deleted(sender, instance, **kwargs):
-    if settings.PAGE_CACHE_ENABLED and instance.status in PUBLIC_STATUSES:
+    if caching_enabled() and instance.status in PUBLIC_STATUSES:
         invalidate_pages()
 
 
 def story_part_changed(sender, instance, raw=False, **kwargs):
     """A byline, embed or other row hanging off a story: only a public story's count."""
-    if settings.PAGE_CACHE_ENABLED and not raw and _is_public(instance.article_id):
+    if caching_enabled() and not raw and _is_public(instance.article_id):
         invalidate_pages()
 
 
@@ -49,7 +47,7 @@ def story_tags_changed(sender, instance, action, **kwargs):
     from articles.models import Article
 
     if (
-        settings.PAGE_CACHE_ENABLED
+        caching_enabled()
         and action in ("post_add", "post_remove", "post_clear")
         and isinstance(instance, Article)
         and _is_public(instance.pk)
@@ -63,7 +61,7 @@ def tagged_item_changed(sender, instance, raw=False, **kwargs):
 
     from articles.models import Article
 
-    if not settings.PAGE_CACHE_ENABLED or raw:
+    if not caching_enabled() or raw:
         return
     if instance.content_type_id == ContentType.objects.get_for_model(Article).pk and _is_public(
         instance.object_id
@@ -75,7 +73,7 @@ def photo_changed(sender, instance, created=False, raw=False, **kwargs):
     """A photo edited or deleted while a story, an author or an embed shows it."""
     from articles.models import Article, Author, RelatedEmbed
 
-    if not settings.PAGE_CACHE_ENABLED or raw or created:
+    if not caching_enabled() or raw or created:
         return
     if (
         Article.objects.filter(lead_photo=instance, status__in=PUBLIC_STATUSES).exists()
@@ -87,11 +85,11 @@ def photo_changed(sender, instance, created=False, raw=False, **kwargs):
 
 def site_wide_change(sender, raw=False, **kwargs):
     """Sections, newsletters, static pages: shown across the site."""
-    if settings.PAGE_CACHE_ENABLED and not raw:
+    if caching_enabled() and not raw:
         invalidate_pages()
 
 
 def used_row_changed(sender, created=False, raw=False, **kwargs):
     """An author or a tag edited or deleted (a new one is on no page until a story uses it)."""
-    if settings.PAGE_CACHE_ENABLED and not raw and not created:
+    if caching_enabled() and not raw and not created:
         invalidate_pages()

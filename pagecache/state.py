@@ -38,13 +38,18 @@ def bump_generation():
     cache.set(GENERATION_KEY, new_generation(), None)
 
 
+def caching_enabled():
+    """Whether anything is kept that a change must retire (pages or shared fragments)."""
+    return settings.PAGE_CACHE_ENABLED or settings.PAGE_CACHE_FRAGMENTS
+
+
 def invalidate_pages():
     """Retire cached pages once the current transaction commits (at once outside one).
 
     After the commit, not before: a request that rendered from the old rows while the
     transaction was open must not store its copy under the new generation.
     """
-    if settings.PAGE_CACHE_ENABLED:
+    if caching_enabled():
         transaction.on_commit(bump_generation)
 
 

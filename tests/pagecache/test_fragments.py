@@ -7,12 +7,15 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from freezegun import freeze_time
 
 from articles import services
 from articles.views import rail_candidates
 from pagecache.fragments import cached_fragment
+from pagecache.state import bump_generation
 from tests.articles.reader_helpers import full_story
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -52,11 +55,12 @@ def stories():
 
 def test_a_second_story_page_reuses_the_rail(client, stories, settings):
     first, second = stories[0].get_absolute_url(), stories[1].get_absolute_url()
-    settings.PAGE_CACHE_ENABLED = False
+    settings.PAGE_CACHE_ENABLED = False  # every request renders: fragments alone are measured
+    settings.PAGE_CACHE_FRAGMENTS = False
     client.get(first)  # navigation and other long-lived caches
     without_fragments, _ = queries_for(client, second)
 
-    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_FRAGMENTS = True
     client.get(first)  # builds the rail
     with_fragments, _ = queries_for(client, second)  # a page-cache miss
 
@@ -95,9 +99,56 @@ def test_the_rail_follows_a_curation_change(client, stories, django_capture_on_c
     assert "Newly picked story" in block(client.get(url).content.decode(), "Editors' Picks")
 
 
-def test_with_the_cache_off_the_rail_is_built_every_time(stories, settings):
-    settings.PAGE_CACHE_ENABLED = False
+def test_with_fragments_off_the_rail_is_built_every_time(stories, settings):
+    settings.PAGE_CACHE_FRAGMENTS = False
     with CaptureQueriesContext(connection) as captured:
         cached_fragment("story-rail", rail_candidates)
         cached_fragment("story-rail", rail_candidates)
     assert len(captured) == 2 * RAIL_QUERIES
+
+
+def test_a_page_built_from_shared_blocks_reads_exactly_like_one_built_from_scratch(
+    client, stories, settings
+):
+    settings.PAGE_CACHE_ENABLED = False  # compare renders, not stored pages
+    target, other = stories[4].get_absolute_url(), stories[5].get_absolute_url()
+    with freeze_time(timezone.now()):
+        settings.PAGE_CACHE_FRAGMENTS = False
+        from_scratch = client.get(target).content
+        settings.PAGE_CACHE_FRAGMENTS = True
+        client.get(other)  # fills the shared blocks
+        from_blocks = client.get(target).content
+    assert from_blocks == from_scratch
+
+
+class Counter:
+    def __init__(self):
+        self.renders = 0
+
+    def __str__(self):
+        self.renders += 1
+        return f"render {self.renders}"
+
+
+BLOCK = Template(
+    '{% load pagecache_tags %}{% cached_block "test" items %}{{ counter }}{% endcached_block %}'
+)
+
+
+def test_a_block_is_rendered_once_per_set_of_values_and_generation(stories, settings):
+    counter = Counter()
+
+    def render(items):
+        return BLOCK.render(Context({"items": items, "counter": counter}))
+
+    with freeze_time(timezone.now()) as clock:
+        assert render(stories[:2]) == "render 1"
+        assert render(list(stories[:2])) == "render 1"
+        assert render(stories[1:3]) == "render 2"
+        bump_generation()
+        assert render(stories[:2]) == "render 3"
+        clock.tick(settings.PAGE_CACHE_STALE_SECONDS + 0.1)
+        assert render(stories[:2]) == "render 4"
+        settings.PAGE_CACHE_FRAGMENTS = False
+        assert render(stories[:2]) == "render 5"
+        assert render(stories[:2]) == "render 6"

@@ -1,0 +1,73 @@
+"""Figures taken inside this process: render time and queries per page, no network involved.
+
+Each page goes through the whole Django stack (middleware, view, template) with the test
+client, as gunicorn would call it, with the page cache off for "uncached" and on for "cached".
+"""
+
+import statistics
+import time
+
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+# As a TLS-terminating proxy would say: the site runs with SECURE_SSL_REDIRECT on.
+PROXY_HEADERS = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_HOST": "127.0.0.1"}
+
+
+def _client():
+    return Client(**PROXY_HEADERS)
+
+
+def _percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def measure_renders(urls, *, cached=False, warm=5):
+    """Median and p90 milliseconds per request over `urls`, and the queries each made."""
+    client = _client()
+    with override_settings(PAGE_CACHE_ENABLED=cached):
+        for url in urls[:warm]:
+            client.get(url)
+        if cached:
+            for url in urls:
+                client.get(url)
+        timings = []
+        for url in urls:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+        queries = []
+        for url in urls[: min(len(urls), 50)]:
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            queries.append(len(captured))
+    return {
+        "requests": len(urls),
+        "median_ms": statistics.median(timings),
+        "p90_ms": _percentile(timings, 0.9),
+        "queries_max": max(queries),
+        "queries_median": statistics.median(queries),
+    }
+
+
+def queries_of(url):
+    """The SQL of one uncached request, for the report."""
+    client = _client()
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def render_html(url):
+    """The page exactly as an anonymous reader gets it (to serve as a static file)."""
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        response = _client().get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    return response.content
