@@ -27,6 +27,7 @@ class PreviewStoryView(ArticleDetailView):
 
     article = None
     shared = False
+    answer_gone = False
 
     def get_queryset(self):
         embeds = RelatedEmbed.objects.select_related(

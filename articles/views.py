@@ -42,7 +42,12 @@ class GoneForWithdrawnMixin:
     story costs no extra lookup.
     """
 
+    # Previews (articles.preview) show a withdrawn story to staff as it was.
+    answer_gone = True
+
     def get_object(self, queryset=None):
+        if not self.answer_gone:
+            return super().get_object(queryset)
         if queryset is None:
             # The view's public queryset (published() and its prefetches), or withdrawn.
             queryset = self.get_queryset() | Article.objects.filter(status=Article.Status.WITHDRAWN)

@@ -146,3 +146,14 @@ def test_deleted_story_link_and_unknown_token(client, draft):
     services.revoke_preview_links([link])
     link.delete()
     assert client.get(url).status_code == 404
+
+
+def test_staff_can_preview_a_withdrawn_story(client, roles):
+    story = ArticleFactory(status="withdrawn", headline="Taken down for a legal review")
+    client.force_login(roles["editor"])
+
+    response = client.get(f"/admin/articles/article/{story.pk}/preview/")
+
+    assert response.status_code == 200
+    assert "Taken down for a legal review" in response.content.decode()
+    assert_private(response)
