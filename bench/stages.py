@@ -80,7 +80,8 @@ def in_process(pages):
         if name.endswith("_queries"):
             continue
         print(
-            f"{name:20} median {figures['median_ms']:6.2f} ms  p90 {figures['p90_ms']:6.2f} ms"
+            f"{name:20} median {figures['median_ms']:6.2f} ms (CPU {figures['median_cpu_ms']:6.2f})"
+            f"  p90 {figures['p90_ms']:6.2f} ms"
             f"  queries {figures['queries_median']:g} (max {figures['queries_max']})"
         )
     print(f"Queries of one uncached story page ({pages['story']}):")
@@ -100,13 +101,20 @@ def save_static_story(data, pages):
 
 def _headers(url):
     request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         return response.status, dict(response.headers)
 
 
-def _state(url):
-    status, headers = _headers(url)
-    return f"{status} {headers.get('X-Page-Cache') or headers.get('X-Microcache') or '-'}"
+def _state(url, probes=4):
+    """Status and cache answer of a few requests (each gunicorn worker has its own local
+    cache unless CACHE_URL is shared, so the first visit to each is a miss)."""
+    answers = []
+    for _ in range(probes):
+        status, headers = _headers(url)
+        answers.append(
+            f"{status} {headers.get('X-Page-Cache') or headers.get('X-Microcache') or '-'}"
+        )
+    return ", ".join(answers)
 
 
 def _show(result, state_before):
@@ -151,11 +159,15 @@ def under_load(data, env, pages, *, ports, seconds, load_seconds, soak_seconds, 
         ]
         for label, url, paths in plan:
             probe = f"{url}{paths[0]}" if paths else url
-            _headers(probe)  # fills the caches the run should find warm
+            for _ in range(4):
+                _headers(probe)  # fills the caches (each worker's) the run should find warm
             state = _state(probe)
             result = wrk.run(label, url, seconds=seconds, paths=paths, work_dir=work)
             _show(result, state)
             results["runs"][label] = result
+            # Connections wrk left in the listen queue are still answered: wait them out.
+            wait_for(f"{cached.url}/healthz", timeout=120)
+            wait_for(f"{bare.url}/healthz", timeout=120)
 
         mixed = [pages["home"], pages["section"], pages["story"], "/news-feed/", "/feed/"]
         mixed += pages["section_paths"] + pages["story_paths"][:2000]
