@@ -307,7 +307,7 @@ class _Sender:
                 marked = cursor.rowcount
             if time.monotonic() - self.renewed_at > settings.NEWSLETTER_CLAIM_TIMEOUT / 3:
                 # A slow batch keeps its claim alive, so nobody mistakes it for a dead worker.
-                Delivery.objects.filter(claimed_by=self.token, status=Status.PENDING).update(
+                Delivery.objects.filter(claimed_by=self.token, status__in=READY_STATUSES).update(
                     claimed_at=now
                 )
                 self.renewed_at = time.monotonic()

@@ -366,3 +366,27 @@ def test_a_big_snapshot_refreshes_the_planner_statistics(issue, newsletter, monk
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'newsletters_delivery'")
         (after,) = cursor.fetchone()
     assert before != after and after == 3
+
+
+def test_a_slow_batch_renews_its_claim(issue, newsletter):
+    import time
+
+    from newsletters.emails import render_issue
+
+    audience(newsletter, 3)
+    start(issue)
+    long_ago = timezone.now() - timedelta(seconds=250)
+    ids = sending.claim_batch(issue.pk, token="slow:1:a", size=3, now=long_ago)
+    rows = list(Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk"))
+    sender = sending._Sender(token="slow:1:a", rendered=render_issue(issue), backend=None)
+    sender.renewed_at = time.monotonic() - 200  # more than a third of the 300 s timeout ago
+
+    sender.mark_sending([], rows[:1])
+
+    fresh = timezone.now() - timedelta(seconds=5)
+    assert all(r.claimed_at > fresh for r in Delivery.objects.filter(pk__in=ids))
+    assert Delivery.objects.get(pk=ids[0]).status == Status.SENDING
+    assert sending.recover_stale_claims(issue, now=timezone.now() + timedelta(seconds=100)) == (
+        0,
+        0,
+    )
