@@ -98,7 +98,9 @@ def _as_text(name, value):
 class EditingAdminMixin:
     @property
     def media(self):
-        return super().media + forms.Media(js=["admin-extra/story-editing.js"])
+        return super().media + forms.Media(
+            js=["admin-extra/story-editing.js"], css={"all": ["admin-extra/story-editing.css"]}
+        )
 
     # --- one revision per admin save ---
 

@@ -101,6 +101,17 @@
     };
     const seconds = Number(root.dataset.autosaveSeconds) || 30;
     setInterval(save, seconds * 1000);
+    // A tab closed between two autosaves still leaves its last words on the server.
+    window.addEventListener("pagehide", () => {
+      if (submitting) return;
+      const fields = typedFields(form);
+      if (JSON.stringify(fields) === lastSent) return;
+      fields.story = root.dataset.storyKey;
+      const body = new FormData();
+      body.append("csrfmiddlewaretoken", csrfToken(form));
+      for (const [name, value] of Object.entries(fields)) body.append(name, value);
+      navigator.sendBeacon(url, body);
+    });
   }
 
   function start() {

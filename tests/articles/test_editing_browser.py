@@ -34,6 +34,16 @@ def console_problems(page):
     return problems
 
 
+def wait_for_copy_with(page, *texts):
+    """Until the server holds a recovery copy with all of `texts` (autosave runs each second)."""
+    for _ in range(100):
+        draft = AutosaveDraft.objects.first()
+        if draft is not None and all(text in str(draft.data) for text in texts):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"No recovery copy with {texts}")
+
+
 def test_typing_is_recovered_after_the_tab_is_closed(live_server, admin_user, monkeypatch):
     # Seconds, not the real 30 and 20, so the test does not wait half a minute.
     monkeypatch.setattr(editing, "AUTOSAVE_SECONDS", 1)
@@ -56,6 +66,7 @@ def test_typing_is_recovered_after_the_tab_is_closed(live_server, admin_user, mo
         expect(page.locator("#autosave-status")).to_contain_text(
             "Recovery copy saved", timeout=10_000
         )
+        wait_for_copy_with(page, "Trains return on Friday.", "the ministry")
         # The tab is closed without saving.
         page.close()
 
@@ -80,4 +91,34 @@ def test_typing_is_recovered_after_the_tab_is_closed(live_server, admin_user, mo
         assert Article.objects.get(pk=story.pk).headline == "Rail bridge reopens two weeks early"
         assert "Trains return on Friday." in Article.objects.get(pk=story.pk).body
         assert not AutosaveDraft.objects.exists()
+        assert problems == []
+
+
+def test_the_presence_notice_appears_when_someone_else_opens_the_story(
+    live_server, admin_user, django_user_model, monkeypatch
+):
+    monkeypatch.setattr(editing, "PRESENCE_HEARTBEAT_SECONDS", 1)
+    django_user_model.objects.create_superuser("ostap", "ostap@newsroom.test", "password")
+    story = ArticleFactory(headline="Metro extends night hours")
+    url = f"/admin/articles/article/{story.pk}/change/"
+
+    with chromium() as browser:
+        first = browser.new_context(viewport=DESKTOP).new_page()
+        problems = console_problems(first)
+        serve_site_only(first, live_server.url)
+        log_in(first, live_server.url, url)
+        notice = first.locator("#editing-presence")
+        expect(notice).to_be_hidden()
+
+        second = browser.new_context(viewport=DESKTOP).new_page()
+        serve_site_only(second, live_server.url)
+        second.goto(f"{live_server.url}/admin/login/?next={url}")
+        second.fill("#id_username", "ostap")
+        second.fill("#id_password", "password")
+        second.click("input[type=submit]")
+        expect(second.locator("#editing-presence")).to_contain_text("Also open by admin")
+
+        # The first page learns of the second through its heartbeat, without a reload.
+        expect(notice).to_contain_text("Also open by ostap", timeout=10_000)
+        second.close()
         assert problems == []
