@@ -88,6 +88,9 @@ def _with_conflict_check(form_class):
             raise ValidationError(_conflict_message(self.instance), code="edit_conflict")
 
     ConflictCheckedForm.__name__ = form_class.__name__
+    # Subclassing a ModelForm rebuilds its fields from Meta; keep the ones the admin and the
+    # workflow layer adjusted (the role's status choices, read-only fields).
+    ConflictCheckedForm.base_fields = form_class.base_fields
     return ConflictCheckedForm
 
 
