@@ -6,7 +6,6 @@ articles.services, so a hand-made POST meets them even when the admin would not 
 the button.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -131,14 +130,7 @@ class WorkflowAdminMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if "status" in form.base_fields:
-            allowed = permissions.allowed_statuses(request.user, obj.status if obj else None)
             form = _with_status_check(form, request.user)
-            # Only the allowed statuses are offered; the field still accepts any status so a
-            # forged one meets clean_status's plain-words refusal, not "Select a valid choice".
-            field = form.base_fields["status"]
-            field.widget = forms.Select(
-                choices=[(v, label) for v, label in Article.Status.choices if v in allowed]
-            )
         return form
 
     def get_changelist_instance(self, request):
@@ -244,6 +236,18 @@ def _with_status_check(form_class, user):
     """The form refuses a status the user's role may not set (a hand-made POST included)."""
 
     class StatusCheckedForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            # Only the allowed statuses are offered (set per form instance, so a form class
+            # derived from this one keeps it); the field still accepts any status, so a forged
+            # one meets clean_status's plain-words refusal, not "Select a valid choice".
+            if "status" in self.fields:
+                stored = self.instance.status if self.instance.pk else None
+                allowed = permissions.allowed_statuses(user, stored)
+                self.fields["status"].widget.choices = [
+                    (value, label) for value, label in Article.Status.choices if value in allowed
+                ]
+
         def clean_status(self):
             status = self.cleaned_data.get("status")
             stored = self.instance.status if self.instance.pk else None
