@@ -194,7 +194,8 @@ class Command(BaseCommand):
             if sink is not None:
                 sink.send_signal(signal.SIGTERM)
                 output, _ = sink.communicate(timeout=30)
-                result["received"] = int(output.strip().splitlines()[-1])
+        if sink is not None:
+            result["received"] = int(output.strip().splitlines()[-1])
         self.stdout.write(
             f"send {size:>9,} via {backend:<6} x{workers} worker{'s' if workers > 1 else ' '}: "
             f"snapshot {result['snapshot_seconds']:.1f} s, send {result['seconds']:.1f} s, "
