@@ -6,31 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_reader_listing_indexes'),
+        ("articles", "0007_reader_listing_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='editor_notes',
-            field=models.TextField(blank=True, help_text='For the desk only (sources, legal checks, what is still missing). Readers never see this.', verbose_name="editors' notes"),
+            model_name="article",
+            name="editor_notes",
+            field=models.TextField(
+                blank=True,
+                help_text="For the desk only (sources, legal checks, what is still missing). Readers never see this.",
+                verbose_name="editors' notes",
+            ),
         ),
         migrations.CreateModel(
-            name='AutosaveDraft',
+            name="AutosaveDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('story_key', models.CharField(max_length=20)),
-                ('data', models.JSONField(default=dict)),
-                ('saved_at', models.DateTimeField()),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='autosave_drafts', to='articles.article')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='autosave_drafts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("story_key", models.CharField(max_length=20)),
+                ("data", models.JSONField(default=dict)),
+                ("saved_at", models.DateTimeField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="autosave_drafts",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="autosave_drafts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'autosaved recovery copy',
-                'constraints': [models.UniqueConstraint(fields=('user', 'story_key'), name='autosave_one_per_story')],
+                "verbose_name": "autosaved recovery copy",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "story_key"), name="autosave_one_per_story"
+                    )
+                ],
             },
         ),
     ]
