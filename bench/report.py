@@ -93,9 +93,14 @@ def print_report(results):
          bool(growth) and all(last - warm <= max(8, 0.1 * warm)
                               for warm, last, _ in growth.values()),
          ", ".join(f"{last - warm:+.1f} MiB" for warm, last, _ in growth.values())),
-        ("story HTML <= 60 KB", weight["html"][0] <= 60 * KB, f"{weight['html'][0] / KB:.1f} KB"),
-        ("CSS <= 30 KB", weight["css"][0] <= 30 * KB, f"{weight['css'][0] / KB:.1f} KB"),
-        ("JS <= 20 KB", weight["js"][0] <= 20 * KB, f"{weight['js'][0] / KB:.1f} KB"),
+        # Judged on the bytes a reader downloads (gzip, as nginx and whitenoise serve them);
+        # the raw size is printed beside it.
+        *(
+            (f"{label} <= {limit} KB transferred", weight[kind][1] <= limit * KB,
+             f"{weight[kind][1] / KB:.1f} KB gzip, {weight[kind][0] / KB:.1f} KB raw")
+            for kind, label, limit in (("html", "story HTML", 60), ("css", "CSS", 30),
+                                       ("js", "JS", 20))
+        ),
     ]  # fmt: skip
     if lighthouse:
         for name, score in lighthouse["scores"].items():

@@ -105,6 +105,8 @@ def shipped_site_config(*, listen_port, app_port, static_root, media_root, cache
         "/srv/newsroom/media/renditions/": f"{media_root}/renditions/",
         "/srv/newsroom/media/": f"{media_root}/",
         "/var/cache/nginx/newsroom": str(cache_dir),
+        # The bench's nginx stands in for the TLS-terminating load balancer as well.
+        "    default $scheme;": "    default https;",
     }
     for old, new in replacements.items():
         if old not in text:

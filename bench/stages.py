@@ -111,9 +111,9 @@ def _state(url, probes=4):
     answers = []
     for _ in range(probes):
         status, headers = _headers(url)
-        answers.append(
-            f"{status} {headers.get('X-Page-Cache') or headers.get('X-Microcache') or '-'}"
-        )
+        # nginx's answer first: behind it, X-Page-Cache is whatever the stored copy said.
+        state = headers.get("X-Microcache") or headers.get("X-Page-Cache") or "-"
+        answers.append(f"{status} {state}")
     return ", ".join(answers)
 
 

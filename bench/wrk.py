@@ -116,9 +116,12 @@ def parse(label, raw):
 
 
 def run(label, url, *, seconds, connections=64, threads=2, paths=None, count=False,
-        work_dir, headers=(PROXY_HEADER,)):  # fmt: skip
+        work_dir, headers=(PROXY_HEADER,), timeout=30):  # fmt: skip
     """One wrk run; `paths` (a list) makes it rotate through them on `url`'s host."""
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    # A request unanswered after `timeout` seconds counts as an error (wrk's own default, 2 s,
+    # makes wrk drop and reopen connections gunicorn is still working for).
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s",
+               "--latency"]  # fmt: skip
     for header in headers:
         command += ["-H", header]
     script_args = []
@@ -136,7 +139,7 @@ def run(label, url, *, seconds, connections=64, threads=2, paths=None, count=Fal
             script_args = ["--", str(paths_file)]
     command.append(url)
     completed = subprocess.run(
-        command + script_args, capture_output=True, text=True, timeout=seconds + 60
+        command + script_args, capture_output=True, text=True, timeout=seconds + timeout + 60
     )
     raw = completed.stdout + completed.stderr
     return parse(label, raw)

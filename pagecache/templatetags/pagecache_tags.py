@@ -73,3 +73,13 @@ def cached_block(parser, token):
     return CachedBlockNode(
         nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
     )
+
+
+@register.filter
+def path_if_listed(path, links):
+    """`path` if one of `links` (objects with a `url`) points to it, else "".
+
+    For a block's values: a menu that marks the current page differs only on the pages it
+    lists, so every other page can share one copy.
+    """
+    return path if any(link.url == path for link in links or ()) else ""

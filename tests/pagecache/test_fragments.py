@@ -152,3 +152,17 @@ def test_a_block_is_rendered_once_per_set_of_values_and_generation(stories, sett
         settings.PAGE_CACHE_FRAGMENTS = False
         assert render(stories[:2]) == "render 5"
         assert render(stories[:2]) == "render 6"
+
+
+def test_the_shared_header_still_marks_the_static_page_being_read(client, stories):
+    from pages.models import Page
+
+    about = Page.objects.create(title="About us", slug="about-us", show_in_menu=True)
+    team = Page.objects.create(title="Our team", slug="our-team", show_in_menu=True)
+    client.get(stories[0].get_absolute_url())  # a story page fills the shared header
+    for page, other in ((about, team), (team, about)):
+        html = client.get(page.get_absolute_url()).content.decode()
+        assert f'href="{page.get_absolute_url()}" aria-current="page"' in html
+        assert f'href="{other.get_absolute_url()}" aria-current' not in html
+    story_html = client.get(stories[1].get_absolute_url()).content.decode()
+    assert 'aria-current="page">About us' not in story_html
