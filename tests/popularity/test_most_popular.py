@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.models import Article
 from popularity.models import ArticleDailyViews
 from popularity.services import most_read
-from popularity.templatetags.popularity_tags import MOST_POPULAR_FRAGMENT_KEY, most_popular
+from popularity.templatetags.popularity_tags import most_popular, most_popular_key
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,10 +71,23 @@ def test_block_is_rendered_once_and_cached(django_assert_num_queries, ranked):
         html = most_popular()
     with django_assert_num_queries(0):
         assert most_popular() == html
-    assert cache.get(MOST_POPULAR_FRAGMENT_KEY) == html
+    assert cache.get(most_popular_key()) == html
 
 
 def test_no_block_before_anything_was_read(client):
     ArticleFactory()
 
     assert "Most popular" not in client.get("/").content.decode()
+
+
+def test_withdrawing_a_story_retires_the_cached_block_at_once(ranked):
+    from pagecache.state import bump_generation
+
+    first, second, third = ranked
+    assert first.headline in most_popular()
+
+    first.status = first.Status.WITHDRAWN
+    first.save(update_fields=["status"])
+    bump_generation()  # what services.withdraw() does through invalidate_pages() on commit
+
+    assert first.headline not in most_popular()
