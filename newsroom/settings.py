@@ -71,13 +71,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag and 304 answers for every page, from the cache or not.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # An anonymous reader's page comes from the cache before anything below runs; the
+    # headers the middleware below adds to a shared page are stored with it.
+    "pagecache.middleware.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # ETag and 304 answers for every page, from the cache or not.
-    "django.middleware.http.ConditionalGetMiddleware",
-    # Above sessions and auth: an anonymous reader's page comes from the cache before they run.
-    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

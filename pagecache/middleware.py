@@ -1,10 +1,15 @@
 """Whole reader pages from the cache for anyone not signed in.
 
-Placed above the session, CSRF and auth middleware: a reader without a session cookie gets a
-cached copy before any of them runs. A request with a session cookie is looked at after the
-URL is resolved: signed-in users (staff, who see "Edit post") get a fresh page marked
-`private, no-store`; a stale or forged cookie still gets the shared copy, so a bot wave with
-made-up cookies cannot force every request through the database.
+Placed right under SecurityMiddleware (and ConditionalGetMiddleware, which answers 304s from
+a copy's ETag): a reader without a session cookie gets a cached copy before the session,
+CSRF, auth and header middleware run. The headers those add to a page that is the same for
+everyone (Content-Security-Policy, Permissions-Policy, X-Frame-Options) are stored with the
+copy; Django's security headers are added to every answer by the middleware above.
+
+A request with a session cookie is looked at after the URL is resolved: signed-in users
+(staff, who see "Edit post") get a fresh page marked `private, no-store`; a stale or forged
+cookie still gets the shared copy, so a bot wave with made-up cookies cannot force every
+request through the database.
 
 A copy is stored only if nothing in it is per visitor: a 200 that sets no cookie (a CSRF
 token or a session written during rendering would set one) for a view listed in
@@ -22,7 +27,7 @@ from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from .state import MIN_LIFETIME, current_state
+from .state import MIN_LIFETIME, current_state_with
 
 STATUS_HEADER = "X-Page-Cache"
 # The only query parameter the cached views read; any other is ignored by them, so it must
@@ -51,8 +56,9 @@ def has_visitor_cookies(request):
     return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
 
 
-def page_key(request, generation):
-    """The copy's key, or None when the URL carries a parameter value no copy is made for."""
+def page_address(request):
+    """What names the page in the cache (a digest of its URL), or None when the URL carries
+    a parameter value no copy is made for."""
     params = []
     for name in KEY_PARAMS:
         value = request.GET.get(name)
@@ -61,8 +67,11 @@ def page_key(request, generation):
                 return None
             params.append(f"{name}={value}")
     url = f"{request.scheme}://{request.get_host()}{request.path}?{'&'.join(params)}"
-    digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
-    return f"pagecache:page:{generation}:{digest}"
+    return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+
+def page_key(address, generation):
+    return f"pagecache:page:{generation}:{address}"
 
 
 def set_public_headers(response, lifetime):
@@ -91,9 +100,14 @@ def without_cookie_vary(response):
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        # Static files pass straight through to whitenoise below.
+        static_url = settings.STATIC_URL or ""
+        self.static_prefix = static_url if static_url.startswith("/") else None
 
     def __call__(self, request):
         request.page_cache = None
+        if self.static_prefix and request.path_info.startswith(self.static_prefix):
+            return self.get_response(request)
         if request.method in CACHEABLE_METHODS and not has_visitor_cookies(request):
             cached = self.lookup(request)
             if cached is not None:
@@ -127,12 +141,15 @@ class PageCacheMiddleware:
         if not settings.PAGE_CACHE_ENABLED:
             request.page_cache = Decision()
             return None
-        state = current_state()
-        key = page_key(request, state.generation)
+        address = page_address(request)
+        state, fetched = current_state_with(
+            lambda generation: [page_key(address, generation)] if address else []
+        )
+        key = page_key(address, state.generation) if address else None
         request.page_cache = Decision(key, state)
         if key is None:
             return None
-        entry = cache.get(key)
+        entry = fetched.get(key) if fetched is not None else cache.get(key)
         if entry is None:
             return None
         expires_at, content, headers = entry

@@ -88,15 +88,30 @@ class CacheState:
         return max(1, math.ceil(self.lifetime)) + 1
 
 
+# The generation this process saw last: a page lookup guesses it to fetch the page in the
+# same round trip as the generation itself (one Redis call per cached page, not two).
+_last_seen = {"generation": None}
+
+
 def current_state():
     """The generation and the expiry of a copy made now: one cache round trip, plus one
     indexed query after each generation change or scheduled publish time."""
+    return current_state_with(None)[0]
+
+
+def current_state_with(keys_for):
+    """`current_state()`, plus the entries `keys_for(generation)` names, fetched in the same
+    round trip: a dict of those found if the generation was the one this process saw last,
+    else None (the caller then asks again with the right generation)."""
     now = time.time()
-    found = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY])
+    guess = _last_seen["generation"]
+    extra = list(keys_for(guess)) if keys_for and guess else []
+    found = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY, *extra])
     generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, new_generation(), None)
         generation = cache.get(GENERATION_KEY)
+    _last_seen["generation"] = generation
     generation_began = float(generation.split(":", 1)[0])
     schedule = found.get(NEXT_PUBLISH_KEY)
     if schedule is None or schedule["generation"] != generation:
@@ -109,8 +124,11 @@ def current_state():
     expires_at = now + settings.PAGE_CACHE_STALE_SECONDS
     if schedule["at"] is not None:
         expires_at = min(expires_at, schedule["at"])
-    return CacheState(
+    state = CacheState(
         generation=generation,
         expires_at=expires_at,
         changed_at=max(generation_began, schedule["passed"]),
     )
+    if not keys_for or generation != guess:
+        return state, None
+    return state, {key: found[key] for key in extra if key in found}

@@ -184,3 +184,50 @@ def test_with_the_cache_off_pages_are_rendered_each_time_but_still_cacheable_dow
     assert cache_status(response) is None
     assert {"public", "s-maxage=5"} <= cache_control(response)
     assert "cookie" not in response.headers.get("Vary", "").lower()
+
+
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+
+
+def test_a_copy_carries_the_same_security_headers_as_a_fresh_page(client, story):
+    url = story.get_absolute_url()
+    fresh = client.get(url)
+    copy = client.get(url)
+    assert cache_status(copy) == "hit"
+    for name in SECURITY_HEADERS:
+        assert fresh.has_header(name), name
+        assert copy[name] == fresh[name], name
+
+
+def test_a_hit_costs_one_cache_round_trip(client, story, monkeypatch):
+    """The generation, the schedule and the page in one get_many (one Redis MGET)."""
+    from django.core.cache import cache
+
+    url = story.get_absolute_url()
+    client.get(url)
+    client.get(url)  # this process now knows the generation
+    calls, inside = [], []
+
+    def counted(name, original):
+        def call(*args, **kwargs):
+            if not inside:  # local memory's get_many calls get() per key itself
+                calls.append(name)
+            inside.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        return call
+
+    for name in ("get", "get_many", "set", "add"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    assert cache_status(client.get(url)) == "hit"
+    assert calls == ["get_many"]
