@@ -10,7 +10,9 @@ def pytest_collection_modifyitems(config, items):
     has_redis = bool(os.environ.get("REDIS_URL"))
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)"))
+            item.add_marker(
+                pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+            )
         if "redis" in item.keywords and not has_redis:
             item.add_marker(pytest.mark.skip(reason="needs Redis (set REDIS_URL=redis://…)"))
 
