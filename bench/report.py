@@ -12,6 +12,7 @@ def _row(label, result, whitenoise, nginx):
     return (
         f"{label:26} {result.requests_per_second:9.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f}"
         f" {result.requests_per_second / whitenoise:9.0%} {result.requests_per_second / nginx:9.0%}"
+        f" {result.load_average:5.2f}"
     )
 
 
@@ -38,7 +39,10 @@ def print_report(results):
     print(f"SUMMARY ({os.cpu_count()} cores; {results['pages']['stories_published']} published "
           f"stories; story page {results['pages']['story']})")  # fmt: skip
     print("=" * 96)
-    print(f"{'run':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'/whitenoise':>10} {'/nginx':>9}")
+    print(
+        f"{'run':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'/whitenoise':>10} {'/nginx':>9}"
+        f" {'load':>5}"
+    )
     for label, result in runs.items():
         print(_row(label, result, whitenoise, nginx))
     print()

@@ -118,7 +118,10 @@ def _state(url, probes=4):
 
 
 def _show(result, state_before):
-    print(f"\n-- {result.label}  (cache state before: {state_before})")
+    print(
+        f"\n-- {result.label}  (cache state before: {state_before}; "
+        f"load average {result.load_average:.2f})"
+    )
     print(result.raw.rstrip())
 
 
@@ -162,6 +165,11 @@ def under_load(data, env, pages, *, ports, seconds, load_seconds, soak_seconds, 
             for _ in range(4):
                 _headers(probe)  # fills the caches (each worker's) the run should find warm
             state = _state(probe)
+            if url.startswith((cached.url, bare.url)):
+                # Unreported warm-up: each worker compiles its templates and fills its blocks.
+                wrk.run(f"{label} warm-up", url, seconds=2, paths=paths, work_dir=work)
+                wait_for(f"{cached.url}/healthz", timeout=120)
+                wait_for(f"{bare.url}/healthz", timeout=120)
             result = wrk.run(label, url, seconds=seconds, paths=paths, work_dir=work)
             _show(result, state)
             results["runs"][label] = result

@@ -6,6 +6,7 @@ nginx); the Lua is written per run with only what it needs, as every Lua callbac
 wrk down.
 """
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -77,6 +78,9 @@ class WrkResult:
     non_2xx_3xx: int
     statuses: dict = field(default_factory=dict)
     cache_states: dict = field(default_factory=dict)
+    # The machine's 1-minute load average when the run ended: other work on the same cores
+    # shows here (2.0 is two busy cores on a 2-core machine).
+    load_average: float = 0.0
 
     @property
     def non_2xx(self):
@@ -142,4 +146,6 @@ def run(label, url, *, seconds, connections=64, threads=2, paths=None, count=Fal
         command + script_args, capture_output=True, text=True, timeout=seconds + timeout + 60
     )
     raw = completed.stdout + completed.stderr
-    return parse(label, raw)
+    result = parse(label, raw)
+    result.load_average = os.getloadavg()[0]
+    return result
