@@ -17,7 +17,6 @@ token or a session written during rendering would set one) for a view listed in
 """
 
 import hashlib
-import math
 import time
 
 from django.conf import settings
@@ -189,8 +188,13 @@ class PageCacheMiddleware:
         set_public_headers(response, state.lifetime)
         # For If-Modified-Since: the page cannot have changed since the data last did (a
         # feed's own Last-Modified, its newest item, may be older than an edit to one).
-        own = parse_http_date_safe(response.get("Last-Modified", "")) or 0
-        response["Last-Modified"] = http_date(max(own, math.floor(state.changed_at)))
+        # Too close to a change to vouch for a date: none at all, the ETag still works.
+        if state.last_modified is None:
+            if response.has_header("Last-Modified"):
+                del response["Last-Modified"]
+        else:
+            own = parse_http_date_safe(response.get("Last-Modified", "")) or 0
+            response["Last-Modified"] = http_date(max(own, state.last_modified))
         if decision.key is not None and state.lifetime > MIN_LIFETIME:
             headers = {
                 name: value

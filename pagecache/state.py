@@ -74,9 +74,20 @@ class CacheState:
     generation: str
     # Absolute time (time.time()) after which a copy made now must not be served.
     expires_at: float
-    # No later than the last change readers can see: the generation began then, or a
-    # scheduled story went live since. Pages send it as Last-Modified.
+    # No earlier than the last change readers can see: the generation began then, or a
+    # scheduled story went live since.
     changed_at: float
+    # When this state was read.
+    read_at: float
+
+    @property
+    def last_modified(self):
+        """Whole-second Last-Modified for pages made now, or None within a second of a
+        change: HTTP dates have no fractions, so a copy made then and one made after a
+        second change in the same second would carry the same date (RFC 9110, 8.8.2.2)."""
+        if self.read_at - self.changed_at < 1:
+            return None
+        return math.floor(self.changed_at) + 1
 
     @property
     def lifetime(self):
@@ -128,6 +139,7 @@ def current_state_with(keys_for):
         generation=generation,
         expires_at=expires_at,
         changed_at=max(generation_began, schedule["passed"]),
+        read_at=now,
     )
     if not keys_for or generation != guess:
         return state, None
