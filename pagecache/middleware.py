@@ -17,6 +17,7 @@ token or a session written during rendering would set one) for a view listed in
 """
 
 import hashlib
+import math
 import time
 
 from django.conf import settings
@@ -74,14 +75,19 @@ def page_key(address, generation):
 
 
 def set_public_headers(response, lifetime):
-    """Shared caches may keep the page as long as the copy here lives, never longer; browsers
-    ask again each time (an ETag makes that a 304) so signing in shows "Edit post" at once."""
+    """Shared caches may keep the page as long as the copy here lives, never longer: fresh for
+    the first part, then served while they fetch a new one (stale-while-revalidate) for the
+    rest, at most PAGE_CACHE_STALE_WHILE_REVALIDATE seconds of it. So no one behind nginx or
+    a CDN sees a page older than the bound either. Browsers ask again each time (an ETag
+    makes that a 304), so signing in shows "Edit post" at once."""
+    lifetime = max(0.0, lifetime)
+    revalidate = min(settings.PAGE_CACHE_STALE_WHILE_REVALIDATE, lifetime / 2)
     patch_cache_control(
         response,
         public=True,
         max_age=0,
-        s_maxage=max(0, round(lifetime)),
-        stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+        s_maxage=math.floor(lifetime - revalidate),
+        stale_while_revalidate=math.floor(revalidate),
     )
 
 

@@ -17,6 +17,12 @@ def cache_control(response):
     return {part.strip() for part in response.headers.get("Cache-Control", "").split(",")}
 
 
+def shared_life(response):
+    """(s-maxage, stale-while-revalidate) seconds from the Cache-Control header."""
+    values = dict(part.split("=") for part in cache_control(response) if "=" in part)
+    return int(values["s-maxage"]), int(values["stale-while-revalidate"])
+
+
 @pytest.fixture
 def story():
     return full_story(authors=2, tags=2, embeds=3)
@@ -61,11 +67,10 @@ def test_every_reader_page_is_cached_and_carries_nothing_per_visitor(client, sto
             assert not response.cookies, url
             assert b"csrfmiddlewaretoken" not in response.content, url
             assert "cookie" not in response.headers.get("Vary", "").lower(), url
-            assert {"public", "max-age=0", "stale-while-revalidate=10"} <= cache_control(
-                response
-            ), url
-            s_maxage = next(p for p in cache_control(response) if p.startswith("s-maxage="))
-            assert 0 <= int(s_maxage.split("=")[1]) <= 5, url
+            assert {"public", "max-age=0"} <= cache_control(response), url
+            fresh, stale = shared_life(response)
+            # Fresh, then served while refetched: never past the 5 s bound in all.
+            assert fresh >= 1 and stale >= 1 and fresh + stale <= 5, url
             assert response.has_header("ETag"), url
 
 
@@ -182,7 +187,8 @@ def test_with_the_cache_off_pages_are_rendered_each_time_but_still_cacheable_dow
     client.get(url)
     response = client.get(url)
     assert cache_status(response) is None
-    assert {"public", "s-maxage=5"} <= cache_control(response)
+    assert "public" in cache_control(response)
+    assert shared_life(response) == (2, 2)  # the 5 s bound: 2 fresh, 2 while refetched
     assert "cookie" not in response.headers.get("Vary", "").lower()
 
 
