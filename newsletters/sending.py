@@ -26,7 +26,6 @@ connection that breaks while a message is on the wire makes that one row uncerta
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import secrets
@@ -34,7 +33,7 @@ import smtplib
 import socket
 import time
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -44,6 +43,7 @@ from django.utils import timezone
 
 from subscriptions.services import active_recipients
 
+from . import statements
 from .emails import RenderedIssue, message_id_of, render_issue
 from .models import Delivery, NewsletterIssue
 
@@ -51,16 +51,6 @@ logger = logging.getLogger(__name__)
 
 Status = Delivery.Status
 READY_STATUSES = (Status.PENDING, Status.FAILED)
-OUTCOME_FIELDS = [
-    "status",
-    "attempts",
-    "sent_at",
-    "message_id",
-    "error",
-    "next_attempt_at",
-    "claimed_by",
-    "claimed_at",
-]
 SKIPPED_MESSAGE = "Left the list (or was suppressed) before this batch was sent."
 UNCERTAIN_MESSAGE = (
     "In flight when its worker stopped responding: the message may or may not have gone out."
@@ -187,33 +177,6 @@ def _is_refusal(exc: BaseException) -> bool:
     return isinstance(exc, AnymailError)  # raised before anything was sent (bad address, ...)
 
 
-class _Statements:
-    """The two statements run once per message, as SQL: building them through the ORM cost
-    more than running them (a third of the time per message in the benchmark)."""
-
-    def __init__(self):
-        quote = connection.ops.quote_name
-        table = quote(Delivery._meta.db_table)
-        columns = [quote(Delivery._meta.get_field(name).column) for name in OUTCOME_FIELDS]
-        self.outcome = (
-            f"UPDATE {table} SET {', '.join(f'{column} = %s' for column in columns)} "
-            f"WHERE {quote('id')} = %s"
-        )
-        self._mark = (
-            f"UPDATE {table} SET {quote('status')} = %s, {quote('claimed_at')} = %s "
-            f"WHERE {quote('id')} IN ({{ids}}) AND {quote('claimed_by')} = %s "
-            f"AND {quote('status')} IN (%s, %s)"
-        )
-
-    def mark_sending(self, count: int) -> str:
-        return self._mark.format(ids=", ".join(["%s"] * count))
-
-
-@functools.cache
-def _sql() -> _Statements:
-    return _Statements()
-
-
 class _Sender:
     """Hands one claimed batch to the backend, writing outcomes as described above."""
 
@@ -270,47 +233,28 @@ class _Sender:
         self.outcome.sent += 1
         return True
 
-    def write_outcomes(self, rows: list[Delivery]) -> None:
-        if not rows:
-            return
-        adapt = connection.ops.adapt_datetimefield_value
-        params = [
-            [
-                adapt(value) if isinstance(value, datetime) else value
-                for value in (*(getattr(row, name) for name in OUTCOME_FIELDS), row.pk)
-            ]
-            for row in rows
-        ]
-        with connection.cursor() as cursor:
-            if len(params) == 1:
-                cursor.execute(_sql().outcome, params[0])
-            else:
-                cursor.executemany(_sql().outcome, params)
-
     def mark_sending(self, done: list[Delivery], group: list[Delivery]) -> list[Delivery]:
         """Record `done`, then durably mark `group` as on its way; the rows still ours."""
         now = timezone.now()
-        with transaction.atomic():
-            self.write_outcomes(done)
-            ids = [row.pk for row in group]
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    _sql().mark_sending(len(ids)),
-                    [
-                        Status.SENDING,
-                        connection.ops.adapt_datetimefield_value(now),
-                        *ids,
-                        self.token,
-                        *READY_STATUSES,
-                    ],
-                )
-                marked = cursor.rowcount
-            if time.monotonic() - self.renewed_at > settings.NEWSLETTER_CLAIM_TIMEOUT / 3:
-                # A slow batch keeps its claim alive, so nobody mistakes it for a dead worker.
-                Delivery.objects.filter(claimed_by=self.token, status__in=READY_STATUSES).update(
-                    claimed_at=now
-                )
-                self.renewed_at = time.monotonic()
+        ids = [row.pk for row in group]
+        marked = statements.run_together(
+            [
+                *statements.outcome_statements(done),
+                statements.mark_statement(
+                    ids,
+                    status=Status.SENDING,
+                    token=self.token,
+                    ready_statuses=READY_STATUSES,
+                    now=now,
+                ),
+            ]
+        )
+        if time.monotonic() - self.renewed_at > settings.NEWSLETTER_CLAIM_TIMEOUT / 3:
+            # A slow batch keeps its claim alive, so nobody mistakes it for a dead worker.
+            Delivery.objects.filter(claimed_by=self.token, status__in=READY_STATUSES).update(
+                claimed_at=now
+            )
+            self.renewed_at = time.monotonic()
         if marked != len(group):  # recovery handed some rows to another worker meanwhile
             mine = set(
                 Delivery.objects.filter(
@@ -322,7 +266,8 @@ class _Sender:
 
     def finish(self, done: list[Delivery], untouched: list[Delivery]) -> None:
         with transaction.atomic():
-            self.write_outcomes(done)
+            if done:
+                statements.run_together(statements.outcome_statements(done))
             if untouched:
                 self.outcome.released += Delivery.objects.filter(
                     pk__in=[row.pk for row in untouched],
