@@ -50,7 +50,8 @@ def print_report(results):
                  "story_cached"):  # fmt: skip
         figures = inproc[name]
         print(f"in-process {name:20} median {figures['median_ms']:6.2f} ms "
-              f"(CPU {figures['median_cpu_ms']:.2f} ms), "
+              f"(CPU {figures['median_cpu_ms']:.2f} ms, "
+              f"templates {figures['median_template_ms']:.2f} ms), "
               f"p90 {figures['p90_ms']:6.2f} ms, queries {figures['queries_median']:g} "
               f"(max {figures['queries_max']})")  # fmt: skip
 

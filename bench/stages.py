@@ -80,7 +80,8 @@ def in_process(pages):
         if name.endswith("_queries"):
             continue
         print(
-            f"{name:20} median {figures['median_ms']:6.2f} ms (CPU {figures['median_cpu_ms']:6.2f})"
+            f"{name:20} median {figures['median_ms']:6.2f} ms (CPU {figures['median_cpu_ms']:6.2f},"
+            f" templates {figures['median_template_ms']:5.2f})"
             f"  p90 {figures['p90_ms']:6.2f} ms"
             f"  queries {figures['queries_median']:g} (max {figures['queries_max']})"
         )
@@ -187,11 +188,31 @@ def under_load(data, env, pages, *, ports, seconds, load_seconds, soak_seconds, 
         _show(load, "mixed pages")
         results["load"] = load
 
+        results["nginx_headers"] = nginx_file_headers(site, data)
         results["soak"] = soak(cached, mixed, soak_seconds, work)
         results["weight"] = weight.page_weight(cached.url, pages["story"], data)
         if lighthouse:
             results["lighthouse"] = weight.lighthouse(f"{site}{pages['story']}", data)
     return results
+
+
+def nginx_file_headers(site, data):
+    """What deploy/nginx.conf says about a fingerprinted static file and a rendition."""
+    import json
+
+    manifest = json.loads((data / "static" / "staticfiles.json").read_text())["paths"]
+    rendition = next((data / "media" / "renditions").rglob("*.webp"))
+    paths = [
+        f"/static/{manifest['css/site.css']}",
+        f"/media/{rendition.relative_to(data / 'media')}",
+    ]
+    print("\n== Files straight from nginx (deploy/nginx.conf) ==")
+    found = {}
+    for path in paths:
+        status, headers = _headers(f"{site}{path}")
+        found[path] = headers.get("Cache-Control", "")
+        print(f"{status} {path}  Cache-Control: {found[path]}")
+    return found
 
 
 def soak(server, paths, seconds, work):
