@@ -107,3 +107,21 @@ def render_html(url):
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
     return response.content
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def measure_pages(pages):
+    """Every in-process figure the benchmark prints (bench.stages.in_process)."""
+    return {
+        "story_uncached": measure_renders(pages["story_paths"][:300]),
+        "story_one_uncached": measure_renders([pages["story"]] * 200),
+        "section_uncached": measure_renders(pages["section_paths"] * 10),
+        "home_uncached": measure_renders([pages["home"]] * 100),
+        "story_cached": measure_renders([pages["story"]] * 300, cached=True),
+        "story_queries": queries_of(pages["story"]),
+    }

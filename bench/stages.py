@@ -71,28 +71,10 @@ def in_process(pages):
     stories, and its heap (which the garbage collector walks) is not a worker's."""
     print("\n== In-process: render time and queries per page (no network) ==")
     context = multiprocessing.get_context("spawn")
-    with context.Pool(1, initializer=_setup_django) as pool:
-        results = pool.apply(_measure_in_process, (pages,))
+    # bench.inprocess imports no models, so the new interpreter can load it before setup().
+    with context.Pool(1, initializer=inprocess.setup_django) as pool:
+        results = pool.apply(inprocess.measure_pages, (pages,))
     _print_in_process(pages, results)
-    return results
-
-
-def _setup_django():
-    import django
-
-    django.setup()
-
-
-def _measure_in_process(pages):
-    sample = pages["story_paths"][:300]
-    results = {
-        "story_uncached": inprocess.measure_renders(sample),
-        "story_one_uncached": inprocess.measure_renders([pages["story"]] * 200),
-        "section_uncached": inprocess.measure_renders(pages["section_paths"] * 10),
-        "home_uncached": inprocess.measure_renders([pages["home"]] * 100),
-        "story_cached": inprocess.measure_renders([pages["story"]] * 300, cached=True),
-        "story_queries": inprocess.queries_of(pages["story"]),
-    }
     return results
 
 
