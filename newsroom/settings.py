@@ -143,6 +143,9 @@ PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=5)
 # Blocks many pages share (the story rail, lists of story cards) rendered once per change and
 # kept as long as a page would be; on even when whole pages are not cached.
 PAGE_CACHE_FRAGMENTS = env.bool("PAGE_CACHE_FRAGMENTS", default=True)
+# Copies of cached pages and blocks each process keeps in memory too (least recently used
+# dropped first): they follow the generation in the shared cache, so they are never staler.
+PAGE_CACHE_LOCAL_ENTRIES = env.int("PAGE_CACHE_LOCAL_ENTRIES", default=300)
 # Of a page's life in shared caches (nginx, a CDN), the most spent serving it while they fetch
 # a fresh one (stale-while-revalidate); at most half of it, and never past the bound.
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=10)

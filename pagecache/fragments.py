@@ -6,11 +6,9 @@ Keyed by the generation, so whatever retires cached pages retires these too, and
 longer than a page would be, so a scheduled story still shows up on time. With
 PAGE_CACHE_FRAGMENTS off `build` runs every time.
 
-Each process also keeps the last value it read of each fragment, under the same key and
-expiry: unpickling a few dozen model instances from the cache on every request cost more
-than a query. The generation is still read from the shared cache each time, so a change
-made through another server retires the local copy as quickly as the shared one. Callers
-treat the value as read-only (it is shared by the requests of this process).
+The process also keeps the value it read (pagecache.local): unpickling a few dozen model
+instances from the cache on every request cost more than a query. Callers treat the value
+as read-only, since the requests of this process share it.
 """
 
 import time
@@ -18,10 +16,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from .local import copies
 from .state import current_state
-
-# name -> (key, expires_at, value): one entry per fragment name, so at most a handful.
-_local: dict[str, tuple[str, float, object]] = {}
 
 
 def cached_fragment(name, build):
@@ -29,16 +25,15 @@ def cached_fragment(name, build):
         return build()
     state = current_state()
     key = f"pagecache:fragment:{state.generation}:{name}"
-    now = time.time()
-    local = _local.get(name)
-    if local is not None and local[0] == key and local[1] > now:
-        return local[2]
+    value = copies.get(key)
+    if value is not None:
+        return value
     entry = cache.get(key)
-    if entry is not None and entry[0] > now:
-        _local[name] = (key, entry[0], entry[1])
+    if entry is not None and entry[0] > time.time():
+        copies.put(key, entry[0], entry[1])
         return entry[1]
     value = build()
     if state.lifetime > 0:
         cache.set(key, (state.expires_at, value), state.timeout)
-        _local[name] = (key, state.expires_at, value)
+        copies.put(key, state.expires_at, value)
     return value

@@ -104,6 +104,11 @@ class CacheState:
 _last_seen = {"generation": None}
 
 
+def last_seen_generation():
+    """The generation this process read last (None before the first read): a guess only."""
+    return _last_seen["generation"]
+
+
 def current_state():
     """The generation and the expiry of a copy made now: one cache round trip, plus one
     indexed query after each generation change or scheduled publish time."""

@@ -27,6 +27,10 @@ def _media_root(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
+    from pagecache.local import copies
+
     cache.clear()
+    copies.clear()
     yield
     cache.clear()
+    copies.clear()
