@@ -54,8 +54,11 @@ $(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
 
 browser-deps: $(BROWSER_DEPS)
 
+# One pytest-xdist worker per core (TEST_WORKERS=0 runs in one process); a file's tests stay
+# together on one worker, so its module fixtures (servers, buckets) start once.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: $(STAMP) chromium $(BROWSER_DEPS)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Figures, not a test. `make bench` runs both benchmarks below.
 bench: bench-pages bench-newsletters

@@ -10,6 +10,8 @@ from freezegun import freeze_time
 
 from articles import services
 from articles.models import Article, Byline, Photo
+from articles.roles import EDITOR
+from tests.articles.workflow_helpers import role_group
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -24,12 +26,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor(django_user_model):
-    from django.contrib.auth.models import Group
-
     user = django_user_model.objects.create_user(
         "editor", password="unused-in-tests", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Editor"))  # publishing is the Editor role's
+    user.groups.add(role_group(EDITOR))  # publishing is the Editor role's
     return user
 
 

@@ -6,12 +6,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
-from articles.roles import EDITOR, REPORTER, sync_roles
+from articles.roles import EDITOR, REPORTER
+from tests.articles.workflow_helpers import role_group
 from tests.browser_utils import DESKTOP, chromium, screenshot, serve_site_only
 from tests.factories import AuthorFactory, SectionFactory
 
@@ -25,7 +25,7 @@ def staff(django_user_model, username, role):
     user = django_user_model.objects.create_user(
         username, email=f"{username}@newsroom.test", password=PASSWORD, is_staff=True
     )
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(role_group(role))
     return user
 
 
@@ -43,7 +43,6 @@ def test_reporter_files_editor_schedules_story_appears_on_time(
 ):
     settings.PAGE_CACHE_ENABLED = True
     settings.PAGE_CACHE_STALE_SECONDS = 5
-    sync_roles()  # a transactional test's database may have been flushed before
     reporter = staff(django_user_model, "rita", REPORTER)
     staff(django_user_model, "erin", EDITOR)
     AuthorFactory(name="Rita Reporter", slug="rita-reporter", user=reporter)

@@ -5,10 +5,21 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import Group
 
-from articles.roles import AUDIENCE, EDITOR, REPORTER
+from articles.roles import AUDIENCE, EDITOR, REPORTER, sync_roles
 from tests.factories import AuthorFactory
 
 PASSWORD = "desk-password-1"
+
+
+def role_group(name):
+    """The role's group. A transactional test run earlier on the same database (another file
+    on this pytest-xdist worker) may have flushed the groups the migration made: then they
+    are made again, exactly as the migration does."""
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        sync_roles()
+        group = Group.objects.get(name=name)
+    return group
 
 
 def make_user(django_user_model, username, role=None, **extra):
@@ -16,7 +27,7 @@ def make_user(django_user_model, username, role=None, **extra):
         username, email=f"{username}@newsroom.test", password=PASSWORD, is_staff=True, **extra
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(role_group(role))
     return user
 
 

@@ -1,6 +1,7 @@
 """Servers the past-one-machine tests start: an S3-compatible store (moto's server mode) and
 app servers. Ports come from 8007-8010 (this project's range for them), else any free one."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -23,8 +24,10 @@ def port_is_free(port):
 
 
 def free_ports(count):
-    """`count` ports: from 8007-8010 while they are free, then any the system offers."""
-    chosen = [port for port in PORTS if port_is_free(port)][:count]
+    """`count` ports: from 8007-8010 while they are free, then any the system offers. Under
+    pytest-xdist only the first worker takes from the range, so two never race for a port."""
+    in_range = os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0"
+    chosen = [port for port in PORTS if in_range and port_is_free(port)][:count]
     while len(chosen) < count:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
