@@ -23,7 +23,13 @@ from .forms import (
     SectionAdminForm,
 )
 from .models import Article, Author, Byline, Photo, RelatedEmbed, Section
-from .widgets import PhotoPickerMixin, photo_thumbnail, popular_tags, thumbnail_html
+from .widgets import (
+    HttpsUrlFieldsMixin,
+    PhotoPickerMixin,
+    photo_thumbnail,
+    popular_tags,
+    thumbnail_html,
+)
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -63,7 +69,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(PhotoPickerMixin, admin.ModelAdmin):
+class AuthorAdmin(HttpsUrlFieldsMixin, PhotoPickerMixin, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["portrait", "name", "kind", "job_title", "user", "story_count"]
     list_display_links = ["portrait", "name"]
@@ -241,7 +247,7 @@ class BylineInline(admin.TabularInline):
         return 1 if obj is not None and obj.bylines.exists() else 2
 
 
-class RelatedEmbedInline(PhotoPickerMixin, admin.StackedInline):
+class RelatedEmbedInline(HttpsUrlFieldsMixin, PhotoPickerMixin, admin.StackedInline):
     model = RelatedEmbed
     fk_name = "article"
     extra = 0
@@ -306,7 +312,9 @@ STATUS_COLOURS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(EditingAdminMixin, WorkflowAdminMixin, PhotoPickerMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    EditingAdminMixin, WorkflowAdminMixin, HttpsUrlFieldsMixin, PhotoPickerMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
     inlines = [BylineInline, RelatedEmbedInline]
     list_display = [

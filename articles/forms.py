@@ -10,12 +10,13 @@ from PIL import Image
 from .models import Article, Author, Byline, Photo, Section
 from .services import NO_BYLINE_MESSAGE, PUBLIC_STATUSES, UNPOSITIONED
 from .validators import validate_photo_file
-from .widgets import TagSuggestWidget
+from .widgets import TagSuggestWidget, https_formfield
 
 
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
+        formfield_callback = https_formfield
         fields = [
             "headline",
             "slug",
@@ -113,6 +114,7 @@ class SectionAdminForm(forms.ModelForm):
 class AuthorAdminForm(forms.ModelForm):
     class Meta:
         model = Author
+        formfield_callback = https_formfield
         fields = [
             "name",
             "slug",

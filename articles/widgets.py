@@ -3,6 +3,7 @@ thumbnails for list columns."""
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -144,6 +145,21 @@ def thumbnail_html(photo, *, width=72, portrait=False):
         width,
         height,
     )
+
+
+def https_formfield(db_field, **kwargs):
+    """A model field's form field, as a ModelForm's Meta.formfield_callback: web addresses
+    typed without a scheme are taken as https://, as Django 6 will do by default."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class HttpsUrlFieldsMixin:
+    """Web addresses typed without a scheme ("example.org/report") are taken as https://,
+    as Django 6 will do by default, not http://."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class PhotoPickerMixin:
