@@ -34,3 +34,19 @@ def _clear_cache():
     yield
     cache.clear()
     copies.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_sessions(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end the PostgreSQL sessions that threads of some
+    tests (rendition workers, live servers) left open, so the drop does not fail."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
