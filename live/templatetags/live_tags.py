@@ -58,6 +58,15 @@ def last_modified(article, updates):
     return max(moment for moment in (changed, newest) if moment is not None)
 
 
+@register.simple_tag
+def modified_at(article):
+    """When the page last changed, for `article:modified_time`: a live story's newest update
+    counts (as in its JSON-LD); None for a story never changed after publication."""
+    if article.is_live:
+        return last_modified(article, updates_for_page(article))
+    return article.updated_at if article.was_updated else None
+
+
 def _update_extras(update):
     extras = {}
     if update.author:

@@ -208,3 +208,30 @@ def test_posting_an_update_retires_cached_pages(
 
     assert response["X-Page-Cache"] == "miss"
     assert "Bridge reopens to traffic" in response.content.decode()
+
+
+def modified_meta(html):
+    found = re.findall(r'<meta property="article:modified_time" content="([^"]+)">', html)
+    return found[0] if found else None
+
+
+def test_modified_time_meta_follows_the_newest_update(client):
+    story = LiveStoryFactory(publish_at=timezone.now() - timedelta(hours=3))
+    newest = LiveUpdateFactory(
+        article=story, headline="Ferries resume", published_at=timezone.now() - timedelta(minutes=5)
+    )
+    LiveUpdateFactory(
+        article=story, headline="Port closed", published_at=timezone.now() - timedelta(hours=2)
+    )
+
+    html = page(client, story)
+
+    data = next(item for item in json_ld(html) if item["@type"] == "LiveBlogPosting")
+    assert modified_meta(html) == timezone.localtime(newest.published_at).isoformat()
+    assert data["dateModified"] == modified_meta(html)
+
+
+def test_a_story_never_changed_after_publication_has_no_modified_time(client):
+    from tests.factories import ArticleFactory
+
+    assert modified_meta(page(client, ArticleFactory())) is None
