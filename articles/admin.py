@@ -22,7 +22,15 @@ from .forms import (
     PhotoAdminForm,
     SectionAdminForm,
 )
-from .models import Article, Author, Byline, Photo, RelatedEmbed, Section
+from .models import (
+    Article,
+    ArticleSlugHistory,
+    Author,
+    Byline,
+    Photo,
+    RelatedEmbed,
+    Section,
+)
 from .widgets import (
     HttpsUrlFieldsMixin,
     PhotoPickerMixin,
@@ -309,6 +317,35 @@ STATUS_COLOURS = {
     "live": "green",
     "withdrawn": "red",
 }
+
+
+@admin.register(ArticleSlugHistory)
+class ArticleSlugHistoryAdmin(admin.ModelAdmin):
+    """Old story addresses that answer 301 with the story's current one. Rows are made when a
+    published story's slug changes; deleting one frees the old address (it then answers 404,
+    or may be given to another story)."""
+
+    list_display = ["slug", "story_link", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["slug", "article__headline", "article__slug"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    readonly_fields = ["slug", "article", "created_at"]
+
+    @admin.display(description="Now at", ordering="article__headline")
+    def story_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> <span class="quiet">/story/{}/</span>',
+            reverse("admin:articles_article_change", args=[obj.article_id]),
+            obj.article.headline,
+            obj.article.slug,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Article)

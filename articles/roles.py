@@ -43,6 +43,7 @@ ROLE_PERMISSIONS = {
         *_crud("articles", "author"),
         *_crud("articles", "correction"),
         *_crud("articles", "previewlink"),
+        *_crud("articles", "articleslughistory", ("view", "delete")),
         "articles.view_statuschange",
         "articles.view_articleslughistory",
         *_crud("taggit", "tag"),

@@ -109,3 +109,30 @@ def test_renaming_in_the_admin_keeps_the_old_address(admin_client, client):
     assert Article.objects.get(pk=story.pk).slug == "rail-strike-called-off"
     response = client.get("/story/strike-called-off/")
     assert (response.status_code, response["Location"]) == (301, "/story/rail-strike-called-off/")
+
+
+def test_editors_see_old_addresses_in_the_admin_and_can_free_one(client, django_user_model):
+    from django.urls import reverse
+
+    from articles.roles import EDITOR, REPORTER
+    from tests.articles.workflow_helpers import make_user
+
+    story = ArticleFactory(slug="ferry-timetable", headline="Ferry timetable changes")
+    rename(story, "ferry-timetable-changes")
+    editor = make_user(django_user_model, "erin", EDITOR)
+    reporter = make_user(django_user_model, "rita", REPORTER)
+    url = reverse("admin:articles_articleslughistory_changelist")
+
+    client.force_login(reporter)
+    assert client.get(url).status_code == 403
+
+    client.force_login(editor)
+    html = client.get(url, {"q": "ferry"}).content.decode()
+    assert "ferry-timetable" in html and "Ferry timetable changes" in html
+    assert reverse("admin:articles_articleslughistory_add") not in html
+
+    old = ArticleSlugHistory.objects.get(slug="ferry-timetable")
+    delete_url = reverse("admin:articles_articleslughistory_delete", args=[old.pk])
+    client.post(delete_url, {"post": "yes"})
+    assert not ArticleSlugHistory.objects.filter(pk=old.pk).exists()
+    assert client.get("/story/ferry-timetable/").status_code == 404
