@@ -357,12 +357,10 @@ class ArticleAdmin(
     list_display = [
         "lead_thumbnail",
         "headline",
-        "section",
-        "kind",
+        "filing",
         "status_badge",
         "byline_names",
         "publish_time",
-        "flags",
         "featured_position",
         "editors_pick_position",
     ]
@@ -526,8 +524,22 @@ class ArticleAdmin(
             )
         else:
             key, label = article.status, article.get_status_display()
-        return format_html(
+        badge = format_html(
             '<span class="status-badge status-{}">{}</span>', STATUS_COLOURS[key], label
+        )
+        # The story's flags (Featured, Editors' pick, Live…) under its status: one column
+        # fewer keeps the curation order fields in view beside the filters.
+        shown = [(css, label) for field, css, label in STORY_FLAGS if getattr(article, field)]
+        if not shown:
+            return badge
+        flags = format_html_join(" ", '<span class="flag flag-{}">{}</span>', shown)
+        return format_html('{}<span class="story-flags">{}</span>', badge, flags)
+
+    @admin.display(description="section", ordering="section__name")
+    def filing(self, article):
+        """Section and kind in one column, so the list fits a laptop screen with the filters."""
+        return format_html(
+            '{}<br><span class="quiet">{}</span>', article.section.name, article.get_kind_display()
         )
 
     @admin.display(description="bylines")
@@ -542,11 +554,6 @@ class ArticleAdmin(
         return format_html(
             '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "M j, Y H:i")
         )
-
-    @admin.display(description="flags")
-    def flags(self, article):
-        shown = [(css, label) for field, css, label in STORY_FLAGS if getattr(article, field)]
-        return format_html_join(" ", '<span class="flag flag-{}">{}</span>', shown) or "—"
 
     # --- actions ---
 
