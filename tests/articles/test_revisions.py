@@ -194,3 +194,33 @@ def test_revision_list_reads_a_fixed_number_of_queries(
     assert html.count('name="version"') == 5
     assert "Compare selected" in html
     assert html.count("Restore…") == 4  # every revision but the current one
+
+
+def test_revision_pages_lead_back_through_their_breadcrumbs(client, roles, story_with_parts):
+    story, _, _ = story_with_parts
+    editor = roles["editor"]
+    services.save_story(article=story, by=editor)
+    services.save_story(article=story, by=editor)
+    versions = list(Version.objects.get_for_object(story))
+    client.force_login(editor)
+    listing_url = reverse("admin:articles_article_revisions", args=[story.pk])
+    story_url = reverse("admin:articles_article_change", args=[story.pk])
+
+    def crumbs(url, params=None):
+        html = client.get(url, params).content.decode()
+        start = html.index('<div class="breadcrumbs">')
+        return html[start : html.index("</div>", start)]
+
+    listing = crumbs(listing_url)
+    assert f'href="{story_url}"' in listing and listing.rstrip().endswith("&rsaquo; Revisions")
+    compare = crumbs(
+        reverse("admin:articles_article_revision_compare", args=[story.pk]),
+        {"version": [versions[1].pk, versions[0].pk]},
+    )
+    assert f'<a href="{listing_url}">Revisions</a>' in compare
+    assert compare.rstrip().endswith("&rsaquo; Compare")
+    restore = crumbs(
+        reverse("admin:articles_article_revision_restore", args=[story.pk, versions[1].pk])
+    )
+    assert f'<a href="{listing_url}">Revisions</a>' in restore
+    assert restore.rstrip().endswith("&rsaquo; Restore")
