@@ -110,7 +110,7 @@ class RailMixin:
     """The story page's side column and closing blocks: News Feed, Editors' Picks, Featured."""
 
     def get_rail_context(self, exclude_pk=None):
-        featured, picks, feed = cached_fragment("story-rail", rail_candidates)
+        featured, picks, feed = cached_fragment("story-rail", rail_candidates, self.request)
         # The same choice curated_stories() makes in SQL: this story left out, and a story
         # in one block only.
         featured = [story for story in featured if story.pk != exclude_pk][:STORY_FEATURED]

@@ -17,13 +17,13 @@ from django.conf import settings
 from django.core.cache import cache
 
 from .local import copies
-from .state import current_state
+from .state import state_for
 
 
-def cached_fragment(name, build):
+def cached_fragment(name, build, request=None):
     if not settings.PAGE_CACHE_FRAGMENTS:
         return build()
-    state = current_state()
+    state = state_for(request)
     key = f"pagecache:fragment:{state.generation}:{name}"
     value = copies.get(key)
     if value is not None:

@@ -153,15 +153,16 @@ class PageCacheMiddleware:
         if entry is not None:
             # This process has the page for the generation it saw last: only the generation
             # (and schedule) need reading, not the page itself.
-            state, _ = current_state_with(None)
+            state, fetched = current_state_with(None)
             if state.generation != guess:
-                entry = None
-        if entry is None:
+                entry = None  # the page of the new generation is looked up below
+        else:
             state, fetched = current_state_with(
                 lambda generation: [page_key(address, generation)] if address else []
             )
         key = page_key(address, state.generation) if address else None
         request.page_cache = Decision(key, state)
+        request._pagecache_state = state  # the page's shared blocks reuse it (state_for)
         if key is None:
             return None
         if entry is None:

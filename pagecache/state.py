@@ -115,6 +115,19 @@ def current_state():
     return current_state_with(None)[0]
 
 
+def state_for(request):
+    """`current_state()`, read once per request and kept on it: the page-cache lookup, the
+    shared blocks and fragments of one page then cost one read of the generation between
+    them. Without a request (a command, a test calling a tag), read now."""
+    if request is None:
+        return current_state()
+    state = getattr(request, "_pagecache_state", None)
+    if state is None:
+        state = current_state()
+        request._pagecache_state = state
+    return state
+
+
 def current_state_with(keys_for):
     """`current_state()`, plus the entries `keys_for(generation)` names, fetched in the same
     round trip: a dict of those found if the generation was the one this process saw last,

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from pagecache.local import copies
-from pagecache.state import current_state
+from pagecache.state import state_for
 
 register = template.Library()
 
@@ -44,12 +44,7 @@ class CachedBlockNode(template.Node):
     def render(self, context):
         if not settings.PAGE_CACHE_FRAGMENTS:
             return self.nodelist.render(context)
-        request = context.get("request")
-        state = getattr(request, "_pagecache_state", None)
-        if state is None:
-            state = current_state()
-            if request is not None:
-                request._pagecache_state = state
+        state = state_for(context.get("request"))
         parts = [self.name.resolve(context)] + [
             _identity(value.resolve(context)) for value in self.values
         ]

@@ -19,15 +19,18 @@ register = template.Library()
 MOST_POPULAR_FRAGMENT_KEY = "popularity:most-popular-fragment:v1"
 
 
-def most_popular_key():
-    """Keyed by the page-cache generation, so a takedown or edit retires the block at once."""
-    return f"{MOST_POPULAR_FRAGMENT_KEY}:{cache.get(GENERATION_KEY)}"
+def most_popular_key(request=None):
+    """Keyed by the page-cache generation, so a takedown or edit retires the block at once.
+    A page that already read the generation for its other blocks (state_for) lends it."""
+    state = getattr(request, "_pagecache_state", None)
+    generation = state.generation if state is not None else cache.get(GENERATION_KEY)
+    return f"{MOST_POPULAR_FRAGMENT_KEY}:{generation}"
 
 
-@register.simple_tag
-def most_popular():
+@register.simple_tag(takes_context=True)
+def most_popular(context=None):
     """The same HTML for every page and reader; one query per MOST_POPULAR_CACHE_SECONDS."""
-    key = most_popular_key()
+    key = most_popular_key(context.get("request") if context is not None else None)
     html = cache.get(key)
     if html is None:
         html = render_to_string("popularity/most_popular.html", {"stories": list(most_read())})

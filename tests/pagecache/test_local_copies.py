@@ -101,3 +101,35 @@ def test_none_kept_when_switched_off(settings, monkeypatch):
     spy = SpyCache(monkeypatch)
     assert client.get(story.get_absolute_url())["X-Page-Cache"] == "hit"
     assert spy.pages_read  # read from the shared cache, as before
+
+
+def test_a_page_that_misses_reads_the_generation_once(monkeypatch):
+    """The lookup, the story rail's fragment, the shared blocks and Most popular share one read
+    (pagecache.state.state_for): with Redis, each read is a round trip."""
+    from pagecache.state import GENERATION_KEY
+
+    story = full_story()
+    Client().get(story.get_absolute_url())  # fills the shared blocks and the schedule
+    bump_generation()  # the next request misses the page and every block
+    reads = []
+    inside_get_many = []
+    real_get_many, real_get = cache.get_many, cache.get
+
+    def get_many(keys, *args, **kwargs):
+        reads.extend(key for key in keys if key == GENERATION_KEY)
+        inside_get_many.append(True)  # local memory's get_many calls get() per key
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many.pop()
+
+    def get(key, *args, **kwargs):
+        if key == GENERATION_KEY and not inside_get_many:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    monkeypatch.setattr(cache, "get", get)
+
+    assert Client().get(story.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert len(reads) == 1
