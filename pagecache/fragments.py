@@ -24,7 +24,12 @@ def cached_fragment(name, build, request=None):
     if not settings.PAGE_CACHE_FRAGMENTS:
         return build()
     state = state_for(request)
-    key = f"pagecache:fragment:{state.generation}:{name}"
+    return kept(f"pagecache:fragment:{state.generation}:{name}", state, build)
+
+
+def kept(key, state, build):
+    """The value under `key` (which names the generation): this process's copy, else the
+    shared one, else `build()` stored in both for the copy's lifetime under `state`."""
     value = copies.get(key)
     if value is not None:
         return value

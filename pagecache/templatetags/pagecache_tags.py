@@ -14,13 +14,11 @@ any change to it retires the generation. With PAGE_CACHE_FRAGMENTS off it just r
 """
 
 import hashlib
-import time
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 
-from pagecache.local import copies
+from pagecache.fragments import kept
 from pagecache.state import state_for
 
 register = template.Library()
@@ -50,18 +48,7 @@ class CachedBlockNode(template.Node):
         ]
         digest = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
         key = f"pagecache:block:{state.generation}:{digest}"
-        html = copies.get(key)
-        if html is not None:
-            return html
-        entry = cache.get(key)
-        if entry is not None and entry[0] > time.time():
-            copies.put(key, entry[0], entry[1])
-            return entry[1]
-        html = self.nodelist.render(context)
-        if state.lifetime > 0:
-            cache.set(key, (state.expires_at, html), state.timeout)
-            copies.put(key, state.expires_at, html)
-        return html
+        return kept(key, state, lambda: self.nodelist.render(context))
 
 
 @register.tag
