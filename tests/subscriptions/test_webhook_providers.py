@@ -547,3 +547,29 @@ def test_an_unknown_provider_is_reported(webhook_provider):
 
     errors = [m for m in run_checks(include_deployment_checks=True) if m.id == "webhooks.E001"]
     assert len(errors) == 1 and "postmak" in errors[0].msg
+
+
+@pytest.mark.parametrize("credential", ["none", "wrong"])
+def test_a_forged_sns_subscription_confirmation_is_refused_without_reaching_out(
+    client, webhook_provider, credential
+):
+    """With the secret, anymail confirms an SNS subscription by calling AWS; a stranger's
+    confirmation request must be refused before that (_no_network fails the test otherwise)."""
+    ses = AmazonSES()
+    webhook_provider(ses.name, **ses.settings)
+    message = {
+        "Type": "SubscriptionConfirmation",
+        "MessageId": str(uuid.uuid4()),
+        "Token": secrets.token_hex(64),
+        "TopicArn": "arn:aws:sns:eu-central-1:666666666666:attacker-topic",
+        "Message": "You have chosen to subscribe to the topic. To confirm, visit SubscribeURL.",
+        "SubscribeURL": "https://sns.eu-central-1.amazonaws.com/?Action=ConfirmSubscription",
+        "Timestamp": "2026-03-02T09:15:13.000Z",
+        "SignatureVersion": "1",
+        "Signature": base64.b64encode(secrets.token_bytes(256)).decode(),
+        "SigningCertURL": "https://sns.eu-central-1.amazonaws.com/SimpleNotificationService.pem",
+    }
+
+    response = client.post(ses.path, **ses.request(message, credential))
+
+    assert 400 <= response.status_code < 500
