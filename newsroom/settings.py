@@ -12,6 +12,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom import email_webhooks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -277,10 +279,28 @@ if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # --- Email delivery webhooks (django-anymail) ---------------------------------------------
+# The one provider whose bounce and complaint reports are taken, at /anymail/<name>/tracking/;
+# empty: no webhook URL at all. Its credential must be set (newsroom/email_webhooks.py).
+EMAIL_WEBHOOK_PROVIDER = env.str("EMAIL_WEBHOOK_PROVIDER", default="").strip().lower()
+# Only the credentials that are set: an empty one is no credential (anymail would check Mailgun
+# signatures against the empty key, and skip SendGrid's).
 ANYMAIL = {
-    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
-    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+    name: value
+    for name, value in {
+        "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+        "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY": env.str(
+            "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY", default=""
+        ),
+        "RESEND_SIGNING_SECRET": env.str("RESEND_SIGNING_SECRET", default=""),
+    }.items()
+    if value
 }
+if _problem := email_webhooks.unknown_provider(EMAIL_WEBHOOK_PROVIDER):
+    raise ImproperlyConfigured(f"webhooks.E001: {_problem}")
+# DEBUG may start without the credential (the URL is then not served); production may not.
+if not DEBUG and (_problem := email_webhooks.credential_problem(EMAIL_WEBHOOK_PROVIDER, ANYMAIL)):
+    raise ImproperlyConfigured(f"webhooks.E002: {_problem}")
 
 # --- Subscribers --------------------------------------------------------------------------
 # How long a confirmation link works, and how often one pending address may get a fresh one.

@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
+from newsroom import email_webhooks
 from newsroom.health import healthz
 
 urlpatterns = [
@@ -19,8 +20,17 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("newsletters/", include("newsletters.urls")),
     path("subscriptions/", include("subscriptions.urls")),
-    # Provider webhooks (bounces, complaints), e.g. /anymail/postmark/tracking/.
-    path("anymail/", include("anymail.urls")),
+    # The named email provider's bounce and complaint webhook, e.g. /anymail/postmark/tracking/,
+    # only when its credential is set (newsroom/email_webhooks.py); else no /anymail/ URL.
+    path(
+        "anymail/",
+        include(
+            (
+                email_webhooks.urlpatterns(settings.EMAIL_WEBHOOK_PROVIDER, settings.ANYMAIL),
+                "anymail",
+            )
+        ),
+    ),
     # Read beacons (most popular), reader comments, live updates and the News Feed's JSON.
     path("reads/", include("popularity.urls")),
     path("comments/", include("comments.urls")),

@@ -1,9 +1,10 @@
 """Bounces and complaints reported by the email provider, through django-anymail.
 
-Anymail receives the provider's webhook (e.g. /anymail/postmark/tracking/), checks its
-basic-auth credentials (ANYMAIL_WEBHOOK_SECRET) and turns each event into a normalised
-AnymailTrackingEvent; this receiver, connected in SubscriptionsConfig.ready(), maps those to
-our services. The provider is configuration: any anymail provider works.
+Anymail receives the webhook of the one provider named in EMAIL_WEBHOOK_PROVIDER (e.g.
+/anymail/postmark/tracking/), checks its signature or basic-auth credentials (which provider,
+which credential, and that nothing else is mounted: newsroom/email_webhooks.py) and turns each
+event into a normalised AnymailTrackingEvent; this receiver, connected in
+SubscriptionsConfig.ready(), maps those to our services.
 """
 
 import logging

@@ -5,7 +5,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
@@ -20,6 +22,20 @@ TEST_ONLY = {
     "STATICFILES_STORAGE", "SITE_URL", "ALLOW_INSECURE_KEY", "DJANGO_SETTINGS_MODULE",
     "SECURE_HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE",
 }  # fmt: skip
+
+# The credential each email provider's webhook needs (newsroom/email_webhooks.py).
+WEBHOOK_CREDENTIALS = {
+    "amazon_ses": ("ANYMAIL_WEBHOOK_SECRET", "newsroom-hooks:Xq7-wY2p-Lk9d-Rt4s"),
+    "brevo": ("ANYMAIL_WEBHOOK_SECRET", "newsroom-hooks:Xq7-wY2p-Lk9d-Rt4s"),
+    "postmark": ("ANYMAIL_WEBHOOK_SECRET", "newsroom-hooks:Xq7-wY2p-Lk9d-Rt4s"),
+    "mailgun": ("MAILGUN_WEBHOOK_SIGNING_KEY", "0123456789abcdef0123456789abcdef"),
+    "sendgrid": (
+        "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY",
+        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEwgTprkeGzyNahIsLefkPyK/ttE8T6hVXsjjTp6/Hu5m76L91hBm"
+        "H+bLJZc6B2SLt6YwEfr+InBgEVyI7SH0rRA==",
+    ),
+    "resend": ("RESEND_SIGNING_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+}
 
 
 def run_python(code, **env):
@@ -36,11 +52,15 @@ def run_python(code, **env):
 
 
 def test_check_deploy_reports_nothing_with_production_settings():
+    # With bounce webhooks on (a signed provider, so the key is parsed too).
+    variable, key = WEBHOOK_CREDENTIALS["sendgrid"]
     result = run_python(
         "import django, sys; django.setup();"
         "from django.core.management import call_command;"
         "call_command('check', deploy=True, fail_level='DEBUG')",
         **PRODUCTION_ENV,
+        EMAIL_WEBHOOK_PROVIDER="sendgrid",
+        **{variable: key},
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout + result.stderr
@@ -104,3 +124,60 @@ def test_benchmark_escape_hatch_only_works_on_loopback():
 
 def test_debug_mode_may_use_the_development_key():
     assert import_settings(DEBUG="true").returncode == 0
+
+
+def manage(*args, **env):
+    return run_python(
+        "from django.core.management import execute_from_command_line;"
+        f"execute_from_command_line(['manage.py', *{list(args)!r}])",
+        **env,
+    )
+
+
+@pytest.mark.parametrize("provider", sorted(WEBHOOK_CREDENTIALS))
+def test_production_refuses_to_start_with_a_webhook_provider_but_no_credential(provider):
+    variable, _ = WEBHOOK_CREDENTIALS[provider]
+
+    started = import_settings(**PRODUCTION_ENV, EMAIL_WEBHOOK_PROVIDER=provider)
+
+    assert started.returncode != 0
+    assert "ImproperlyConfigured" in started.stderr and variable in started.stderr
+
+
+def test_check_deploy_reports_a_webhook_provider_without_its_credential():
+    check = manage("check", "--deploy", **PRODUCTION_ENV, EMAIL_WEBHOOK_PROVIDER="mailgun")
+
+    assert check.returncode != 0
+    assert "webhooks.E002" in check.stderr and "MAILGUN_WEBHOOK_SIGNING_KEY" in check.stderr
+
+
+def test_gunicorn_refuses_to_serve_a_webhook_without_its_secret():
+    result = subprocess.run(
+        [Path(sys.executable).with_name("gunicorn"), "--check-config", "newsroom.wsgi"],
+        cwd=settings.BASE_DIR,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in TEST_ONLY},
+            **PRODUCTION_ENV,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "EMAIL_WEBHOOK_PROVIDER": "postmark",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "ANYMAIL_WEBHOOK_SECRET" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("provider", sorted(WEBHOOK_CREDENTIALS))
+def test_production_starts_with_a_webhook_provider_and_its_credential(provider):
+    variable, value = WEBHOOK_CREDENTIALS[provider]
+    env = {**PRODUCTION_ENV, "EMAIL_WEBHOOK_PROVIDER": provider, variable: value}
+    started = import_settings(**env)
+    assert started.returncode == 0, started.stderr
+
+
+def test_an_unknown_webhook_provider_is_refused_even_with_debug_on():
+    result = import_settings(DEBUG="true", EMAIL_WEBHOOK_PROVIDER="postmak")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "postmak" in result.stderr

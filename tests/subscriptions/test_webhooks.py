@@ -14,8 +14,8 @@ URL = "/anymail/postmark/tracking/"
 
 
 @pytest.fixture(autouse=True)
-def _webhook_secret(settings):
-    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "hookuser:s3cret-pass"}
+def _postmark(webhook_provider):
+    webhook_provider("postmark", WEBHOOK_SECRET="hookuser:s3cret-pass")
 
 
 def auth(credentials="hookuser:s3cret-pass"):
