@@ -166,10 +166,8 @@ class RenderedIssue:
     def links_for(self, subscriber) -> PersonalLinks:
         """The same links as tokens.unsubscribe_url() and preferences_url() (a test holds
         them equal), with the URL reversed once per batch instead of twice per reader."""
-        unsubscribe = tokens.make_token(
-            {"s": subscriber.pk, "n": self.issue.newsletter_id}, salt=tokens.UNSUBSCRIBE_SALT
-        )
-        preferences = tokens.make_token({"s": subscriber.pk}, salt=tokens.PREFERENCES_SALT)
+        unsubscribe = tokens.unsubscribe_token(subscriber, self.issue.newsletter_id)
+        preferences = tokens.preferences_token(subscriber)
         return PersonalLinks(
             unsubscribe_url=self.url_patterns["unsubscribe"].replace(TOKEN_MARKER, unsubscribe),
             preferences_url=self.url_patterns["preferences"].replace(TOKEN_MARKER, preferences),

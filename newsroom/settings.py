@@ -37,6 +37,13 @@ if (
     )
 ):
     raise ImproperlyConfigured("Set SECRET_KEY: the default key is only allowed with DEBUG=true.")
+# Keys retired by a rotation: links and sessions they signed still verify (new ones are signed
+# with SECRET_KEY). Drop a key once the oldest email that may hold its links is no longer read.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+if not DEBUG and INSECURE_SECRET_KEY in SECRET_KEY_FALLBACKS:
+    raise ImproperlyConfigured(
+        "SECRET_KEY_FALLBACKS holds the public development key: anyone could sign with it."
+    )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
 SITE_DESCRIPTION = env.str(

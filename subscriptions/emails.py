@@ -3,10 +3,16 @@
 `subscribe()` queues a task for every signup so the signup page answers the same way, in
 the same time, whether or not the address was known. The task then picks the one email
 that fits, if any:
-- pending newsletters → a confirmation link (at most one per CONFIRMATION_RESEND_INTERVAL);
+- newsletters still pending → a confirmation link (at most one per
+  CONFIRMATION_RESEND_INTERVAL) for one ConfirmationRequest: the signup that queued the task,
+  or, for a resend, the latest one still open;
 - already receiving everything asked for → a short "you're already subscribed" note with
   the preference link (same throttle), so the owner learns someone used the form;
 - blocked, suppressed or nothing to confirm → nothing.
+
+Nothing the signup form's visitor typed besides the address (the first name) goes into
+these emails: whoever typed it may not own the mailbox, and their words would arrive in it
+under our name.
 """
 
 from __future__ import annotations
@@ -21,7 +27,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import tokens
-from .models import BLOCKED_STATUSES, Subscriber, Subscription, Suppression
+from .models import (
+    BLOCKED_STATUSES,
+    ConfirmationRequest,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
 
 _inliner = css_inline.CSSInliner(keep_style_tags=False)
 
@@ -50,9 +62,36 @@ def _claim_send_slot(subscriber: Subscriber, *, force: bool) -> bool:
     return rows.update(last_confirmation_sent_at=now) == 1
 
 
-def send_confirmation_email(subscriber: Subscriber, *, force: bool = False) -> bool:
+def _request_to_confirm(subscriber, pending, confirmation_request):
+    """(the request a confirmation email is for, the newsletters it lists) or (None, [])."""
+    pending_ids = {newsletter.pk for newsletter in pending}
+    if confirmation_request is None:
+        # A resend: the latest signup still waiting, else (an import's or an older
+        # version's pending rows, which no signup request covers) everything pending.
+        for candidate in subscriber.confirmation_requests.filter(used_at=None):
+            if pending_ids & set(candidate.newsletters.values_list("pk", flat=True)):
+                confirmation_request = candidate
+                break
+        else:
+            if not pending:
+                return None, []
+            confirmation_request = ConfirmationRequest.objects.create(subscriber=subscriber)
+            confirmation_request.newsletters.set(pending)
+    if confirmation_request.used_at is not None:
+        return None, []
+    asked = set(confirmation_request.newsletters.values_list("pk", flat=True))
+    return confirmation_request, [n for n in pending if n.pk in asked]
+
+
+def send_confirmation_email(
+    subscriber: Subscriber,
+    *,
+    force: bool = False,
+    confirmation_request: ConfirmationRequest | None = None,
+) -> bool:
     """Send the email this subscriber's state calls for (see module doc). True if one went.
 
+    `confirmation_request`: the signup to confirm (None: a resend, see `_request_to_confirm`).
     `force` skips the ten-minute throttle: staff pressing "resend confirmation" mean it.
     """
     if (
@@ -68,7 +107,8 @@ def send_confirmation_email(subscriber: Subscriber, *, force: bool = False) -> b
     )
     pending = [s.newsletter for s in subscriptions if s.status == Subscription.Status.PENDING]
     active = [s.newsletter for s in subscriptions if s.status == Subscription.Status.ACTIVE]
-    if pending:
+    confirmation_request, listed = _request_to_confirm(subscriber, pending, confirmation_request)
+    if listed:
         template = "emails/subscriptions/confirmation"
     elif active:
         template = "emails/subscriptions/already_subscribed"
@@ -79,9 +119,9 @@ def send_confirmation_email(subscriber: Subscriber, *, force: bool = False) -> b
         return False
     context = {
         "subscriber": subscriber,
-        "pending_newsletters": pending,
+        "pending_newsletters": listed,
         "active_newsletters": active,
-        "confirm_url": tokens.confirmation_url(subscriber),
+        "confirm_url": tokens.confirmation_url(confirmation_request) if listed else "",
         "preferences_url": tokens.preferences_url(subscriber),
         "valid_days": max(1, round(tokens.confirmation_max_age() / 86400)),
         "postal_address": settings.NEWSLETTER_POSTAL_ADDRESS,

@@ -60,6 +60,10 @@ class Subscriber(models.Model):
     consent_ip = models.GenericIPAddressField(null=True, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
     last_confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # Signed into every link we email (confirm, unsubscribe, preferences); raising it turns
+    # every link already sent into an invalid one. Erasure and complaints raise it. The
+    # database default serves the importers, which write rows in bulk SQL.
+    token_version = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -124,6 +128,23 @@ class Subscription(models.Model):
 
     def __str__(self):
         return f"{self.subscriber} → {self.newsletter}"
+
+
+class ConfirmationRequest(models.Model):
+    """What one signup asked for: its confirmation link confirms these newsletters, once."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="confirmation_requests"
+    )
+    newsletters = models.ManyToManyField("newsletters.Newsletter", related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Confirmation request {self.pk} ({'used' if self.used_at else 'open'})"
 
 
 class ConsentEvent(models.Model):

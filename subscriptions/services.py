@@ -8,6 +8,12 @@ Status rules, kept by `_sync_subscriber_status`:
   *unsubscribed* when it has confirmed before but receives nothing now;
 - *bounced*, *complained* and *erased* are final: such a row is never mailed or reactivated,
   and its address sits on the suppression list (a hash), which every path checks too.
+
+Consent rules for links (subscriptions.tokens):
+- a pending subscription goes live only through a ConfirmationRequest: the newsletters one
+  signup asked for, confirmed at most once by the link in that signup's email;
+- an unsubscribe link never switches a newsletter back on: asking to come back is a signup;
+- complaints and erasure raise the subscriber's token version, revoking every link sent.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from .exporting import export_active_subscribers
 from .importing import ImportReport, import_subscribers
 from .models import (
     BLOCKED_STATUSES,
+    ConfirmationRequest,
     ConsentEvent,
     Subscriber,
     Subscription,
@@ -50,7 +57,6 @@ __all__ = [
     "record_bounce",
     "record_complaint",
     "request_fresh_confirmation",
-    "resubscribe",
     "send_confirmation_email",
     "set_preferences",
     "subscribe",
@@ -68,6 +74,7 @@ LIVE_SUBSCRIPTION_STATUSES = (Subscription.Status.PENDING, Subscription.Status.A
 class ConfirmResult:
     newly_confirmed: list[Newsletter] = field(default_factory=list)
     active: list[Newsletter] = field(default_factory=list)
+    already_used: bool = False
 
 
 def is_suppressed(email: str) -> bool:
@@ -140,10 +147,12 @@ def _locked(subscriber: Subscriber) -> Subscriber:
     return Subscriber.objects.select_for_update().get(pk=subscriber.pk)
 
 
-def _enqueue_confirmation(subscriber_id: int | None, *, force: bool = False) -> None:
+def _enqueue_confirmation(subscriber_id: int | None, request_id: int | None = None) -> None:
     from .tasks import send_confirmation_email_task
 
-    transaction.on_commit(lambda: send_confirmation_email_task.enqueue(subscriber_id, force))
+    transaction.on_commit(
+        lambda: send_confirmation_email_task.enqueue(subscriber_id, False, request_id)
+    )
 
 
 @transaction.atomic
@@ -222,14 +231,23 @@ def subscribe(
     _record_events(
         subscriber, ConsentEvent.Kind.SIGNUP, requested, method=method, ip_address=ip, actor=actor
     )
-    _enqueue_confirmation(subscriber.pk)
+    confirmation_request = None
+    if requested:
+        # This signup's own link: it will confirm these newsletters and no others.
+        confirmation_request = ConfirmationRequest.objects.create(subscriber=subscriber)
+        confirmation_request.newsletters.set(requested)
+    _enqueue_confirmation(subscriber.pk, confirmation_request and confirmation_request.pk)
     return subscriber
 
 
-def request_fresh_confirmation(*, email: str = "", subscriber_id: int | None = None) -> None:
+def request_fresh_confirmation(
+    *, email: str = "", subscriber_id: int | None = None, request_id: int | None = None
+) -> None:
     """Queue a new confirmation link for a pending address (from the expired-link page).
 
-    Says nothing about whether the address exists: the task finds out in the background.
+    With `request_id` (from an expired link) the new link is for that same signup; without,
+    for the address's latest open one (see emails.send_confirmation_email). Says nothing about
+    whether the address exists: the task finds out in the background.
     """
     if subscriber_id is None:
         subscriber_id = (
@@ -239,19 +257,32 @@ def request_fresh_confirmation(*, email: str = "", subscriber_id: int | None = N
         )
     from .tasks import send_confirmation_email_task
 
-    send_confirmation_email_task.enqueue(subscriber_id, False)
+    send_confirmation_email_task.enqueue(subscriber_id, False, request_id)
 
 
 @transaction.atomic
-def confirm(*, subscriber: Subscriber, ip: str | None = None) -> ConfirmResult:
-    """The reader clicked the link in the confirmation email: pending subscriptions go live."""
-    subscriber = _locked(subscriber)
+def confirm(*, confirmation_request: ConfirmationRequest, ip: str | None = None) -> ConfirmResult:
+    """The reader pressed the button behind their confirmation link: the newsletters that
+    signup asked for go live, and the link is used up. Any other pending subscription (a
+    signup before or after, maybe by someone else) waits for its own link."""
+    subscriber = _locked(confirmation_request.subscriber)
+    confirmation_request = ConfirmationRequest.objects.select_for_update().get(
+        pk=confirmation_request.pk
+    )
     result = ConfirmResult()
+    if confirmation_request.used_at is not None:
+        result.already_used = True
+        return result
     if subscriber.status in BLOCKED_STATUSES or is_suppressed(subscriber.email or ""):
         return result
     now = timezone.now()
+    asked = set(confirmation_request.newsletters.values_list("pk", flat=True))
     subscriptions = list(subscriber.subscriptions.select_related("newsletter"))
-    pending = [s for s in subscriptions if s.status == Subscription.Status.PENDING]
+    pending = [
+        s
+        for s in subscriptions
+        if s.status == Subscription.Status.PENDING and s.newsletter_id in asked
+    ]
     for subscription in pending:
         subscription.status = Subscription.Status.ACTIVE
         subscription.subscribed_at = now
@@ -260,6 +291,8 @@ def confirm(*, subscriber: Subscriber, ip: str | None = None) -> ConfirmResult:
     if pending and subscriber.confirmed_at is None:
         subscriber.confirmed_at = now
         subscriber.save(update_fields=["confirmed_at"])
+    confirmation_request.used_at = now
+    confirmation_request.save(update_fields=["used_at"])
     result.newly_confirmed = [s.newsletter for s in pending]
     result.active = [s.newsletter for s in subscriptions if s.status == Subscription.Status.ACTIVE]
     _record_events(
@@ -301,30 +334,6 @@ def unsubscribe(
     _record_events(subscriber, kind, left, method=method, ip_address=ip, actor=actor, detail=detail)
     _sync_subscriber_status(subscriber)
     return left
-
-
-@transaction.atomic
-def resubscribe(
-    *,
-    subscriber: Subscriber,
-    newsletters: Iterable[Newsletter],
-    method: str = "email link",
-    ip: str | None = None,
-    actor=None,
-) -> list[Newsletter]:
-    """Undo an unsubscribe from a signed link (the reader proved the mailbox is theirs).
-
-    Only for someone who confirmed before; blocked or suppressed addresses stay out.
-    """
-    subscriber = _locked(subscriber)
-    if (
-        subscriber.confirmed_at is None
-        or subscriber.status in BLOCKED_STATUSES
-        or is_suppressed(subscriber.email or "")
-    ):
-        return []
-    kind = ConsentEvent.Kind.RESUBSCRIBE
-    return _switch_on(subscriber, list(newsletters), kind, method, ip, actor)
 
 
 def _switch_on(subscriber, newsletters, kind, method, ip, actor) -> list[Newsletter]:
@@ -457,6 +466,10 @@ def record_complaint(*, email: str, detail: str = "", method: str = "webhook") -
             method=method,
             detail=detail,
         )
+        # Whoever complained may not be the owner (a forwarded issue): no link sent so far
+        # may act for this address any more.
+        subscriber.token_version += 1
+        subscriber.save(update_fields=["token_version"])
 
 
 @transaction.atomic
@@ -481,8 +494,17 @@ def erase_subscriber(*, subscriber: Subscriber, actor=None) -> None:
     subscriber.consent_text = ""
     subscriber.consent_ip = None
     subscriber.status = Subscriber.Status.ERASED
+    subscriber.token_version += 1  # every link already sent now names no one
     subscriber.save(
-        update_fields=["email", "email_hash", "first_name", "consent_text", "consent_ip", "status"]
+        update_fields=[
+            "email",
+            "email_hash",
+            "first_name",
+            "consent_text",
+            "consent_ip",
+            "status",
+            "token_version",
+        ]
     )
     record_event(subscriber=subscriber, kind=ConsentEvent.Kind.ERASURE, method="staff", actor=actor)
 

@@ -6,8 +6,13 @@ from .models import Subscriber
 
 
 @task()
-def send_confirmation_email_task(subscriber_id: int | None, force: bool = False) -> bool:
-    """Queued by every signup, known address or not (see subscriptions.emails)."""
+def send_confirmation_email_task(
+    subscriber_id: int | None, force: bool = False, request_id: int | None = None
+) -> bool:
+    """Queued by every signup, known address or not (see subscriptions.emails).
+
+    `request_id`: the signup's ConfirmationRequest (None: a resend or a signup that asked
+    for nothing new)."""
     from .emails import send_confirmation_email
 
     if subscriber_id is None:
@@ -15,7 +20,14 @@ def send_confirmation_email_task(subscriber_id: int | None, force: bool = False)
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
         return False
-    return send_confirmation_email(subscriber, force=force)
+    confirmation_request = None
+    if request_id is not None:
+        confirmation_request = subscriber.confirmation_requests.filter(pk=request_id).first()
+        if confirmation_request is None:
+            return False
+    return send_confirmation_email(
+        subscriber, force=force, confirmation_request=confirmation_request
+    )
 
 
 @task()

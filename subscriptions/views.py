@@ -2,9 +2,20 @@
 
 CSRF: the signup box is printed into pages that one cached copy serves to everyone, so it
 cannot carry a per-visitor token; the signup endpoint is exempt and guarded instead by
-double opt-in, a honeypot and rate limits. Every other endpoint here carries a signed token
-in its URL, a secret a forged cross-site request cannot know, and mail clients POST to the
-unsubscribe URL without cookies (RFC 8058), so those are exempt too.
+double opt-in, a honeypot and rate limits. The unsubscribe, re-subscribe and preference
+endpoints carry a signed token in their URL, a secret a forged cross-site request cannot
+know, and mail clients POST to the unsubscribe URL without cookies (RFC 8058), so those are
+exempt too.
+
+The confirmation page is the exception that keeps the check: its button is the one act that
+turns a signup into consent, and the page is never cached, so it carries a CSRF token. A
+program that POSTs every link it finds in a message (some link scanners, and mail clients
+that treat links like RFC 8058 ones) then confirms nothing: it would have to load the page,
+keep its cookie and submit its form, as only a person's browser does. Without JavaScript
+the plain form works the same.
+
+Every token names a subscriber and their token version; a version that no longer matches
+(complaint, erasure) makes the link answer as invalid, like a forged one.
 """
 
 from django.conf import settings
@@ -17,6 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from newsletters.models import Newsletter
 from newsroom.clientip import client_ip
@@ -128,22 +140,47 @@ def signup_thanks(request):
     )
 
 
-def _subscriber(subscriber_id):
-    return Subscriber.objects.filter(pk=subscriber_id).exclude(email=None).first()
+def _holder(link):
+    """The subscriber a verified link names, or None if the row or its address is gone.
+
+    Raises BadSignature for a link from before the subscriber's token version was raised,
+    so callers answer a revoked link exactly like a forged one.
+    """
+    subscriber = Subscriber.objects.filter(pk=link.subscriber_id).first()
+    if subscriber is not None and subscriber.token_version != link.version:
+        raise signing.BadSignature("Revoked: the subscriber's token version has moved on")
+    if subscriber is None or subscriber.email is None:
+        return None
+    return subscriber
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def confirm(request, token):
+    """GET: a page with one button, and nothing changes. POST (the button): confirmed."""
     try:
-        subscriber_id, expired = tokens.read_confirmation_token(token)
+        link, expired = tokens.read_confirmation_token(token)
+        subscriber = _holder(link)
     except signing.BadSignature:
         return _invalid_link(request, status=400)
-    subscriber = _subscriber(subscriber_id)
     if subscriber is None:
         return _invalid_link(request, status=404)
-    if expired:
+    if expired or link.request_id is None:
         return _invalid_link(request, token=token, expired=True)
-    result = services.confirm(subscriber=subscriber, ip=client_ip(request))
+    confirmation_request = subscriber.confirmation_requests.filter(pk=link.request_id).first()
+    if confirmation_request is None:
+        return _invalid_link(request, status=404)
+    used = {"subscriber": subscriber, "used": True}
+    if confirmation_request.used_at is not None:
+        status = 409 if request.method == "POST" else 200
+        return render(request, "subscriptions/confirm.html", used, status=status)
+    if request.method != "POST":
+        asked = confirmation_request.newsletters.order_by("position", "name")
+        context = {"subscriber": subscriber, "newsletters": asked}
+        return render(request, "subscriptions/confirm.html", context)
+    result = services.confirm(confirmation_request=confirmation_request, ip=client_ip(request))
+    if result.already_used:  # a second press that raced the first
+        return render(request, "subscriptions/confirm.html", used, status=409)
     return render(
         request,
         "subscriptions/welcome.html",
@@ -178,10 +215,13 @@ def resend_confirmation(request):
     token = request.POST.get("token", "")
     if token:
         try:
-            subscriber_id, _ = tokens.read_confirmation_token(token)
+            link, _ = tokens.read_confirmation_token(token)
+            _holder(link)
         except signing.BadSignature:
             return _invalid_link(request, status=400)
-        services.request_fresh_confirmation(subscriber_id=subscriber_id)
+        services.request_fresh_confirmation(
+            subscriber_id=link.subscriber_id, request_id=link.request_id
+        )
     else:
         form = ResendConfirmationForm(request.POST)
         if not form.is_valid():
@@ -204,13 +244,13 @@ class UnsubscribeView(View):
         self.subscriber = self.newsletter = None
         self.token_ok = True
         try:
-            subscriber_id, newsletter_id = tokens.read_unsubscribe_token(kwargs["token"])
+            link = tokens.read_unsubscribe_token(kwargs["token"])
+            self.subscriber = _holder(link)
         except signing.BadSignature:
             self.token_ok = False
             return
-        self.subscriber = _subscriber(subscriber_id)
-        if newsletter_id is not None:
-            self.newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
+        if link.newsletter_id is not None:
+            self.newsletter = Newsletter.objects.filter(pk=link.newsletter_id).first()
 
     def context(self, **extra):
         subscriber, newsletter = self.subscriber, self.newsletter
@@ -227,7 +267,6 @@ class UnsubscribeView(View):
             "newsletter": newsletter,
             "receiving": receiving,
             "token": self.kwargs["token"],
-            "preferences_url": tokens.preferences_url(subscriber) if subscriber else "",
             **extra,
         }
 
@@ -254,34 +293,34 @@ class UnsubscribeView(View):
 @csrf_exempt
 @never_cache
 def resubscribe(request, token):
-    """The "changed your mind?" button on the unsubscribe page."""
-    if request.method != "POST":
-        return redirect("subscriptions:unsubscribe", token=token)
+    """The "changed your mind?" button on the unsubscribe page: a fresh confirmation email.
+
+    Never a switch back on. Unsubscribe links travel where consent does not: forwarded
+    issues, List-Unsubscribe headers that mail providers read, shared screenshots. So
+    coming back is a signup like any other, confirmed from the mailbox.
+    """
     try:
-        subscriber_id, newsletter_id = tokens.read_unsubscribe_token(token)
+        link = tokens.read_unsubscribe_token(token)
+        subscriber = _holder(link)
     except signing.BadSignature:
         return render(request, "subscriptions/unsubscribe.html", {"bad_token": True}, status=400)
-    subscriber = _subscriber(subscriber_id)
-    newsletter = Newsletter.objects.filter(pk=newsletter_id).first() if newsletter_id else None
-    if subscriber is None:
-        return redirect("subscriptions:signup")
-    if newsletter is None:
-        return redirect(tokens.preferences_url(subscriber))
-    back = services.resubscribe(
-        subscriber=subscriber, newsletters=[newsletter], ip=client_ip(request)
+    newsletter = Newsletter.objects.filter(pk=link.newsletter_id).first()
+    if request.method != "POST" or subscriber is None or newsletter is None:
+        return redirect("subscriptions:unsubscribe", token=token)
+    context = {"newsletter": newsletter, "email": subscriber.email}
+    if subscriber.subscriptions.filter(
+        newsletter=newsletter, status=Subscription.Status.ACTIVE
+    ).exists():
+        return render(request, "subscriptions/resubscribed.html", {**context, "still": True})
+    ip = client_ip(request)
+    if not signup_limits()[0].hit(ip):
+        return render(
+            request, "subscriptions/signup_refused.html", {"message": REFUSED}, status=429
+        )
+    queued = services.subscribe(
+        email=subscriber.email, newsletters=[newsletter], ip=ip, method="unsubscribe page"
     )
-    return render(
-        request,
-        "subscriptions/resubscribed.html",
-        {
-            "newsletter": newsletter,
-            "ok": bool(back)
-            or subscriber.subscriptions.filter(
-                newsletter=newsletter, status=Subscription.Status.ACTIVE
-            ).exists(),
-            "preferences_url": tokens.preferences_url(subscriber),
-        },
-    )
+    return render(request, "subscriptions/resubscribed.html", {**context, "sent": bool(queued)})
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
@@ -292,10 +331,9 @@ class PreferencesView(View):
 
     def dispatch(self, request, token):
         try:
-            subscriber_id = tokens.read_preferences_token(token)
+            self.subscriber = _holder(tokens.read_preferences_token(token))
         except signing.BadSignature:
             return render(request, self.template_name, {"bad_token": True}, status=400)
-        self.subscriber = _subscriber(subscriber_id)
         if self.subscriber is None:
             return render(request, self.template_name, {"gone": True}, status=404)
         self.choices = list(services.subscriber_newsletters(self.subscriber))

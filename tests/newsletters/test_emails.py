@@ -50,7 +50,8 @@ def test_list_headers_and_sender(sent, newsletter, settings):
     assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = " ".join(parsed["List-Unsubscribe"].split())
     https_url, mailto = re.fullmatch(r"<(https://[^>]+)>, <(mailto:[^>]+)>", unsubscribe).groups()
-    assert read_unsubscribe_token(token_of(https_url)) == (readers[0].pk, newsletter.pk)
+    link = read_unsubscribe_token(token_of(https_url))
+    assert (link.subscriber_id, link.newsletter_id) == (readers[0].pk, newsletter.pk)
     assert mailto.startswith("mailto:unsubscribe@example.org?subject=unsubscribe%20")
     assert Delivery.objects.get(subscriber=readers[0]).message_id == parsed["Message-ID"]
 
@@ -64,8 +65,8 @@ def test_each_reader_gets_their_own_links_and_nothing_else_differs(sent):
         assert link in first.body  # the text part carries the same personal links
     (unsubscribe,) = [link for link in first_links if "unsubscribe" in link]
     (preferences,) = [link for link in first_links if "preferences" in link]
-    assert read_unsubscribe_token(token_of(unsubscribe))[0] == readers[0].pk
-    assert read_preferences_token(token_of(preferences)) == readers[0].pk
+    assert read_unsubscribe_token(token_of(unsubscribe)).subscriber_id == readers[0].pk
+    assert read_preferences_token(token_of(preferences)).subscriber_id == readers[0].pk
 
     def without_links(text):
         return re.sub(r"https://news\.example\.org/subscriptions/[^\"\s<>]+", "LINK", text)
@@ -168,7 +169,7 @@ def test_test_send_goes_to_the_staff_address_with_real_links_for_subscribers(iss
     assert message.to == ["Reader0@Example.org"]
     assert message.subject == f"[Test] {issue.subject}"
     unsubscribe = re.search(r"<(https://[^>]+)>", message.extra_headers["List-Unsubscribe"])[1]
-    assert read_unsubscribe_token(token_of(unsubscribe))[0] == subscriber.pk
+    assert read_unsubscribe_token(token_of(unsubscribe)).subscriber_id == subscriber.pk
     assert Delivery.objects.count() == 0
 
 

@@ -60,7 +60,8 @@ def test_sign_up_confirm_receive_and_leave_with_one_click(
     (confirmation,) = smtp_server.wait_for(1)
     assert confirmation["To"] == "new.reader@example.org"
     link = re.search(r"https?://\S+/subscriptions/confirm/\S+/", smtp_server.body(confirmation))[0]
-    welcome = client.get(path_of(link))
+    assert "Yes, subscribe me" in client.get(path_of(link)).content.decode()
+    welcome = client.post(path_of(link))  # the button on that page
     assert welcome.status_code == 200
     reader = Subscriber.objects.with_email("new.reader@example.org").get()
     assert reader.status == Subscriber.Status.ACTIVE

@@ -46,7 +46,8 @@ def test_signup_confirm_and_one_click_unsubscribe_over_smtp(
     confirm_path = link(message, "/subscriptions/confirm/")
     assert confirm_path in message.get_body(preferencelist=("html",)).get_content()
 
-    welcome = client.get(confirm_path)
+    assert "Yes, subscribe me" in client.get(confirm_path).content.decode()
+    welcome = client.post(confirm_path)  # the page's button
 
     assert "Welcome" in welcome.content.decode()
     subscriber = Subscriber.objects.get()
