@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from . import permissions, services
+from .forms import PreviewLinkForm
 from .models import Article, Correction, PreviewLink, StatusChange
 
 # Fields only an editor may change (curation and the publish time).
@@ -195,26 +197,41 @@ class WorkflowAdminMixin:
         return render_preview(request, article, shared=False)
 
     def create_preview_link_view(self, request, pk):
-        if request.method != "POST" or not request.user.has_perm("articles.add_previewlink"):
+        """The story page's link form posts here. Refused (the form again, with the reason
+        and what was typed; nothing written) for a withdrawn story or a duration past
+        PREVIEW_LINK_MAX_DAYS."""
+        if not request.user.has_perm("articles.add_previewlink"):
             raise PermissionDenied
         article = get_object_or_404(Article, pk=pk)
-        try:
-            hours = max(1, min(int(request.POST.get("hours", "48")), 24 * 30))
-        except ValueError:
-            hours = 48
-        link = PreviewLink.objects.create(
-            article=article,
-            label=request.POST.get("label", "")[:120],
-            expires_at=timezone.now() + timezone.timedelta(hours=hours),
-            created_by=request.user,
-        )
-        url = request.build_absolute_uri(link.get_absolute_url())
-        self.message_user(
-            request,
-            format_html("Preview link (valid {} hours): <code>{}</code>", hours, url),
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        form = PreviewLinkForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            hours = form.cleaned_data["hours"]
+            try:
+                link = services.create_preview_link(
+                    article=article,
+                    by=request.user,
+                    label=form.cleaned_data["label"],
+                    expires_at=timezone.now() + timezone.timedelta(hours=hours),
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                url = request.build_absolute_uri(link.get_absolute_url())
+                self.message_user(
+                    request,
+                    format_html("Preview link (valid {} hours): <code>{}</code>", hours, url),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Create a preview link",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": article,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/articles/article/preview_link_form.html", context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow"] = {
@@ -225,9 +242,13 @@ class WorkflowAdminMixin:
             "preview_url": reverse("admin:articles_article_preview", args=[obj.pk])
             if obj is not None and permissions.can_preview(request.user)
             else "",
+            # A withdrawn story is not offered the form: its links have ended for good.
             "link_url": reverse("admin:articles_article_preview_link", args=[obj.pk])
-            if obj is not None and request.user.has_perm("articles.add_previewlink")
+            if obj is not None
+            and obj.status != Article.Status.WITHDRAWN
+            and request.user.has_perm("articles.add_previewlink")
             else "",
+            "link_form": PreviewLinkForm(),
         }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
