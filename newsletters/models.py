@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -65,6 +67,10 @@ def published_article_choices():
     return {"pk__in": Article.objects.published().values("pk")}
 
 
+def new_issue_token():
+    return secrets.token_urlsafe(32)
+
+
 class NewsletterIssueQuerySet(models.QuerySet):
     def published(self):
         """Issues readers may read on the site: sending has begun (the email links to them)."""
@@ -102,6 +108,11 @@ class NewsletterIssue(models.Model):
     # The current link of the watch-task chain (see newsletters.tasks.watch_issue): a link whose
     # token no longer matches was superseded (rescheduled, cancelled, restarted) and stops.
     watch_token = models.CharField(max_length=32, blank=True, editable=False)
+    # The issue's address on the site while its newsletter is private (256 random bits): the
+    # email's "view in browser" link carries it, and nothing else leads there.
+    web_token = models.CharField(
+        max_length=64, unique=True, default=new_issue_token, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -117,6 +128,10 @@ class NewsletterIssue(models.Model):
         return self.subject
 
     def get_absolute_url(self):
+        """A public newsletter's issue at its plain address; a private one's only at its
+        token address (the plain one answers 404 for it)."""
+        if not self.newsletter.is_public:
+            return reverse("newsletters:issue_by_token", kwargs={"token": self.web_token})
         return reverse("newsletters:issue", kwargs={"slug": self.newsletter.slug, "pk": self.pk})
 
     @property
