@@ -8,6 +8,7 @@ the button.
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -20,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 
 from . import permissions, services
 from .forms import PreviewLinkForm
-from .models import Article, Correction, PreviewLink, StatusChange
+from .models import Article, Correction, PreviewLink, StatusChange, records_kept_on_delete
 
 # Fields only an editor may change (curation and the publish time).
 EDITOR_ONLY_FIELDS = (
@@ -146,7 +147,16 @@ class WorkflowAdminMixin:
         actions = super().get_actions(request)
         if not permissions.can_edit_any(request.user):
             actions.pop("delete_selected", None)
+        elif "delete_selected" in actions:
+            _, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_delete_selected_saying_what_is_kept, name, description)
         return actions
+
+    # --- deleting: the confirmation says what outlives the story ---
+
+    def render_delete_form(self, request, context):
+        context["kept_on_delete"] = records_kept_on_delete([context["object"]])
+        return super().render_delete_form(request, context)
 
     # --- saving ---
 
@@ -251,6 +261,13 @@ class WorkflowAdminMixin:
             "link_form": PreviewLinkForm(),
         }
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _delete_selected_saying_what_is_kept(modeladmin, request, queryset):
+    response = delete_selected(modeladmin, request, queryset)
+    if isinstance(response, TemplateResponse):  # the confirmation page, not the deletion
+        response.context_data["kept_on_delete"] = records_kept_on_delete(queryset)
+    return response
 
 
 def _with_status_check(form_class, user):

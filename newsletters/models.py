@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorField
 
-from articles.models import BODY_EDITOR_EXTENSIONS
+from articles.models import BODY_EDITOR_EXTENSIONS, keep_story_reference
 
 
 class NewsletterQuerySet(models.QuerySet):
@@ -151,14 +151,19 @@ class IssueStory(models.Model):
     issue = models.ForeignKey(
         NewsletterIssue, on_delete=models.CASCADE, related_name="issue_stories"
     )
+    # Deleting a story keeps this row, with its headline and address, once the issue has
+    # started sending (the record of what readers got); a draft issue just loses the story.
     article = models.ForeignKey(
         "articles.Article",
-        on_delete=models.CASCADE,
+        null=True,
+        on_delete=keep_story_reference,
         related_name="+",
         limit_choices_to=published_article_choices,
         help_text="Only published stories can go into a newsletter.",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    story_headline = models.CharField(max_length=250, blank=True, editable=False)
+    story_url = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = "story"
@@ -169,7 +174,18 @@ class IssueStory(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.position + 1}. {self.article}"
+        return f"{self.position + 1}. {self.article or self.story_headline}"
+
+    @classmethod
+    def dropped_with_story(cls, rows):
+        """Rows of issues not yet sending go with a deleted story (keep_story_reference)."""
+        return rows.filter(
+            issue__status__in=[NewsletterIssue.Status.DRAFT, NewsletterIssue.Status.SCHEDULED]
+        )
+
+    def kept_record_label(self):
+        """How the story delete confirmation names this row."""
+        return f"The list of stories of the issue “{self.issue}” ({self.issue.newsletter})"
 
 
 class Delivery(models.Model):
