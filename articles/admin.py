@@ -267,7 +267,13 @@ class RelatedEmbedInline(HttpsUrlFieldsMixin, PhotoPickerMixin, admin.StackedInl
         (
             None,
             {
-                "fields": ["kind", ("after_paragraph", "position"), "target_article", "url"],
+                "fields": [
+                    "kind",
+                    ("after_paragraph", "position"),
+                    "target_article",
+                    "deleted_story",
+                    "url",
+                ],
                 "description": "Another story of ours: pick it, its headline, excerpt and "
                 "authors are shown as they are. Outside link: the address and a title (source, "
                 "excerpt, author line and image are optional). Media embed: paste a YouTube, "
@@ -279,6 +285,16 @@ class RelatedEmbedInline(HttpsUrlFieldsMixin, PhotoPickerMixin, admin.StackedInl
             {"fields": [("title", "source_name"), "excerpt", "author_line", "image"]},
         ),
     ]
+
+    readonly_fields = ["deleted_story"]
+
+    @admin.display(description="deleted story")
+    def deleted_story(self, embed):
+        """What a story card pointed to before that story was deleted (readers no longer
+        see the card; pick another story or delete the card)."""
+        if embed.target_article_id or not embed.story_headline:
+            return "—"
+        return format_html("{} (was at <code>{}</code>)", embed.story_headline, embed.story_url)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

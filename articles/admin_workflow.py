@@ -8,17 +8,20 @@ the button.
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from . import permissions, services
-from .models import Article, Correction, PreviewLink, StatusChange
+from .forms import PreviewLinkForm
+from .models import Article, Correction, PreviewLink, StatusChange, records_kept_on_delete
 
 # Fields only an editor may change (curation and the publish time).
 EDITOR_ONLY_FIELDS = (
@@ -144,7 +147,16 @@ class WorkflowAdminMixin:
         actions = super().get_actions(request)
         if not permissions.can_edit_any(request.user):
             actions.pop("delete_selected", None)
+        elif "delete_selected" in actions:
+            _, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_delete_selected_saying_what_is_kept, name, description)
         return actions
+
+    # --- deleting: the confirmation says what outlives the story ---
+
+    def render_delete_form(self, request, context):
+        context["kept_on_delete"] = records_kept_on_delete([context["object"]])
+        return super().render_delete_form(request, context)
 
     # --- saving ---
 
@@ -195,26 +207,41 @@ class WorkflowAdminMixin:
         return render_preview(request, article, shared=False)
 
     def create_preview_link_view(self, request, pk):
-        if request.method != "POST" or not request.user.has_perm("articles.add_previewlink"):
+        """The story page's link form posts here. Refused (the form again, with the reason
+        and what was typed; nothing written) for a withdrawn story or a duration past
+        PREVIEW_LINK_MAX_DAYS."""
+        if not request.user.has_perm("articles.add_previewlink"):
             raise PermissionDenied
         article = get_object_or_404(Article, pk=pk)
-        try:
-            hours = max(1, min(int(request.POST.get("hours", "48")), 24 * 30))
-        except ValueError:
-            hours = 48
-        link = PreviewLink.objects.create(
-            article=article,
-            label=request.POST.get("label", "")[:120],
-            expires_at=timezone.now() + timezone.timedelta(hours=hours),
-            created_by=request.user,
-        )
-        url = request.build_absolute_uri(link.get_absolute_url())
-        self.message_user(
-            request,
-            format_html("Preview link (valid {} hours): <code>{}</code>", hours, url),
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        form = PreviewLinkForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            hours = form.cleaned_data["hours"]
+            try:
+                link = services.create_preview_link(
+                    article=article,
+                    by=request.user,
+                    label=form.cleaned_data["label"],
+                    expires_at=timezone.now() + timezone.timedelta(hours=hours),
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                url = request.build_absolute_uri(link.get_absolute_url())
+                self.message_user(
+                    request,
+                    format_html("Preview link (valid {} hours): <code>{}</code>", hours, url),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Create a preview link",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": article,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/articles/article/preview_link_form.html", context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow"] = {
@@ -225,11 +252,22 @@ class WorkflowAdminMixin:
             "preview_url": reverse("admin:articles_article_preview", args=[obj.pk])
             if obj is not None and permissions.can_preview(request.user)
             else "",
+            # A withdrawn story is not offered the form: its links have ended for good.
             "link_url": reverse("admin:articles_article_preview_link", args=[obj.pk])
-            if obj is not None and request.user.has_perm("articles.add_previewlink")
+            if obj is not None
+            and obj.status != Article.Status.WITHDRAWN
+            and request.user.has_perm("articles.add_previewlink")
             else "",
+            "link_form": PreviewLinkForm(),
         }
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _delete_selected_saying_what_is_kept(modeladmin, request, queryset):
+    response = delete_selected(modeladmin, request, queryset)
+    if isinstance(response, TemplateResponse):  # the confirmation page, not the deletion
+        response.context_data["kept_on_delete"] = records_kept_on_delete(queryset)
+    return response
 
 
 def _with_status_check(form_class, user):

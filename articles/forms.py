@@ -1,6 +1,8 @@
-"""Admin forms: the story form, its byline formset and the photo upload form."""
+"""Admin forms: the story form, its byline formset, the photo upload form and the story
+page's preview-link form."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -11,6 +13,7 @@ from .models import Article, Author, Byline, Photo, Section
 from .services import NO_BYLINE_MESSAGE, PUBLIC_STATUSES, UNPOSITIONED
 from .validators import validate_photo_file
 from .widgets import TagSuggestWidget, https_formfield
+from .workflow_models import preview_expiry_message
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -231,3 +234,42 @@ class PhotoAdminForm(forms.ModelForm):
         if "image" not in self.changed_data:
             exclude.add("image")
         return exclude
+
+
+# Durations the story page offers for a new preview link, in hours.
+PREVIEW_LINK_HOURS = [(2, "2 hours"), (24, "1 day"), (48, "2 days"), (168, "1 week")]
+
+
+def preview_link_hours():
+    """The offered durations that fit PREVIEW_LINK_MAX_DAYS, and the cap itself."""
+    cap = settings.PREVIEW_LINK_MAX_DAYS * 24
+    offered = [(hours, label) for hours, label in PREVIEW_LINK_HOURS if hours <= cap]
+    if cap not in [hours for hours, _ in offered]:
+        days = settings.PREVIEW_LINK_MAX_DAYS
+        offered.append((cap, f"{days} day{'s' if days != 1 else ''}"))
+    return offered
+
+
+class PreviewLinkForm(forms.Form):
+    """The story page's "Create preview link" form. A duration past the cap (a hand-made
+    post) gets the model's plain message, not "Select a valid choice"."""
+
+    label = forms.CharField(
+        label="Preview link for",
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Legal review"}),
+    )
+    hours = forms.IntegerField(label="valid for", min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = preview_link_hours()
+        self.fields["hours"].widget = forms.Select(choices=offered)
+        self.fields["hours"].initial = 48 if 48 in dict(offered) else offered[-1][0]
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours > settings.PREVIEW_LINK_MAX_DAYS * 24:
+            raise ValidationError(preview_expiry_message())
+        return hours

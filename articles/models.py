@@ -459,6 +459,60 @@ class Article(models.Model):
         return bool(self.updated_at and self.publish_at and self.updated_at > self.publish_at)
 
 
+def keep_story_reference(collector, field, sub_objs, using):
+    """`on_delete` for a record that must outlive the story it points to (another story's
+    card, a sent newsletter issue's list of stories): the link is cleared and the story's
+    headline and address at that moment are kept on the record, in `story_headline` and
+    `story_url`. Any delete path goes through here (admin, shell, a queryset's delete()).
+
+    A model may name the records that are still work in progress and simply go with the
+    story (a draft issue's row) by a `dropped_with_story(queryset)` classmethod; those
+    cascade. Nothing is written until the delete runs: the admin's confirmation page
+    collects without deleting.
+    """
+    dropped_with_story = getattr(field.model, "dropped_with_story", None)
+    if dropped_with_story is not None:
+        dropped = list(dropped_with_story(sub_objs).values_list("pk", flat=True))
+        if dropped:
+            models.CASCADE(collector, field, sub_objs.filter(pk__in=dropped), using)
+            sub_objs = sub_objs.exclude(pk__in=dropped)
+    rows_by_story = {}
+    for pk, story_pk in sub_objs.values_list("pk", field.attname):
+        rows_by_story.setdefault(story_pk, []).append(pk)
+    if not rows_by_story:
+        return
+    stories = Article._base_manager.using(using).only("headline", "slug").in_bulk(rows_by_story)
+    kept_manager = field.model._base_manager.using(using)
+    headline_field = field.model._meta.get_field("story_headline")
+    url_field = field.model._meta.get_field("story_url")
+    for story_pk, pks in rows_by_story.items():
+        story, kept = stories[story_pk], kept_manager.filter(pk__in=pks)
+        collector.add_field_update(headline_field, story.headline, kept)
+        collector.add_field_update(url_field, story.get_absolute_url(), kept)
+    every_kept = [pk for pks in rows_by_story.values() for pk in pks]
+    collector.add_field_update(field, None, kept_manager.filter(pk__in=every_kept))
+
+
+def records_kept_on_delete(stories) -> list:
+    """What deleting these stories keeps (keep_story_reference), for the confirmation page:
+    rows of every relation that keeps its story's headline and address, less the ones that
+    go with the story."""
+    kept = []
+    # Hidden relations too: an issue's stories point here with related_name="+".
+    for relation in Article._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, models.ForeignObjectRel):
+            continue
+        field = relation.field
+        if relation.on_delete is not keep_story_reference:
+            continue
+        rows = field.model._base_manager.filter(**{f"{field.name}__in": stories})
+        dropped_with_story = getattr(field.model, "dropped_with_story", None)
+        if dropped_with_story is not None:
+            rows = rows.exclude(pk__in=dropped_with_story(rows).values("pk"))
+        kept += list(rows.order_by("pk"))
+    return kept
+
+
 class Byline(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
@@ -509,10 +563,13 @@ class RelatedEmbed(models.Model):
         Article,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=keep_story_reference,
         related_name="embedded_in",
         help_text="For a story card: its headline, excerpt, section and authors are taken from it.",
     )
+    # What a story card pointed to, kept if that story is deleted (keep_story_reference).
+    story_headline = models.CharField(max_length=250, blank=True, editable=False)
+    story_url = models.CharField(max_length=300, blank=True, editable=False)
     url = models.URLField(blank=True, max_length=500)
     title = models.CharField(max_length=250, blank=True)
     excerpt = models.TextField(blank=True)
@@ -530,12 +587,18 @@ class RelatedEmbed(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} in {self.article_id}"
 
+    def kept_record_label(self):
+        """How the delete confirmation names this card when its story goes."""
+        return f"A card in the story “{self.article.headline}”"
+
     def clean(self):
         from .embeds import ALLOWED_PROVIDERS, parse_media_url
 
         errors = {}
         if self.kind == self.Kind.STORY:
-            if not self.target_article_id:
+            # A card whose story was deleted keeps its record and lets the story it sits in
+            # be saved; readers no longer see it (is_visible).
+            if not self.target_article_id and not (self.pk and self.story_headline):
                 errors["target_article"] = "Choose the story this card points to."
             elif self.article_id and self.target_article_id == self.article_id:
                 errors["target_article"] = "A story cannot point to itself."

@@ -57,7 +57,8 @@ def render_preview(request, article, *, shared):
 
 def preview_link_view(request, signed):
     """A shared preview: the signature first (no query for a forged or altered link), then
-    the row, which must be neither revoked nor expired."""
+    the row, which must be neither revoked nor expired, and its story, which must not be
+    withdrawn: a takedown ends the link even if its row was missed or written afterwards."""
     try:
         token = Signer(salt="articles.preview").unsign(signed)
     except BadSignature:
@@ -65,7 +66,7 @@ def preview_link_view(request, signed):
     link = PreviewLink.objects.select_related("article").filter(token=token).first()
     if link is None:
         return _unavailable(request, "This preview link is not valid.", status=404)
-    if link.revoked_at is not None:
+    if link.revoked_at is not None or link.article.status == Article.Status.WITHDRAWN:
         return _unavailable(request, "This preview link has been withdrawn.", status=410)
     if not link.is_active:
         return _unavailable(request, "This preview link has expired.", status=410)

@@ -18,7 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import permissions
-from .models import Article, ArticleSlugHistory, Byline, Correction, Photo, StatusChange
+from .models import (
+    Article,
+    ArticleSlugHistory,
+    Byline,
+    Correction,
+    Photo,
+    PreviewLink,
+    StatusChange,
+)
 from .roles import EDITOR
 
 # What a reader sees of a story. Changing one of these after publication shows "Updated …".
@@ -174,6 +182,10 @@ def _save_story(*, article: Article, by: User, note: str) -> Article:
     article.save()
     if before is not None and before.slug != article.slug:
         remember_old_slug(article=article, old_slug=before.slug)
+    if article.status == Article.Status.WITHDRAWN and (
+        before is None or before.status != Article.Status.WITHDRAWN
+    ):
+        end_preview_links(article=article)
     record_status_change(article, from_status=before.status if before else "", by=by, note=note)
     return article
 
@@ -222,13 +234,15 @@ def publish(article: Article, *, by: User, at: datetime | None = None) -> Articl
 def withdraw(article: Article, *, by: User = None, note: str = "") -> Article:
     """Take a story off the site (a takedown). Its page answers 410 Gone and it leaves every
     listing, feed, sitemap and newsletter page at once (they all use `published()`; the page
-    cache retires on the save). It keeps its publish time, so republishing restores it."""
+    cache retires on the save), and its preview links end for good (republishing does not
+    revive them). It keeps its publish time, so republishing restores it."""
     if _checked(by) and not permissions.can_withdraw(by):
         raise PermissionDenied(NOT_WITHDRAWER_MESSAGE)
     from_status = article.status
     article.status = Article.Status.WITHDRAWN
     article.full_clean()
     article.save(update_fields=["status", "modified_at"])
+    end_preview_links(article=article)
     record_status_change(article, from_status=from_status, by=by, note=note)
     return article
 
@@ -349,6 +363,30 @@ def save_photo(*, photo: Photo, by: User) -> Photo:
         # The image was replaced: its old copies are no longer listed anywhere.
         transaction.on_commit(lambda: delete_renditions(old_renditions))
     return photo
+
+
+@transaction.atomic
+def create_preview_link(
+    *, article: Article, by: User, label: str = "", expires_at: datetime
+) -> PreviewLink:
+    """Make a link that shows one unpublished story without a login.
+
+    Refused (ValidationError, nothing written) for a withdrawn story or an expiry later than
+    PREVIEW_LINK_MAX_DAYS from now. The story row is locked first, so a withdrawal running
+    at the same moment either sees this link and revokes it or is seen here and refuses it.
+    """
+    if _checked(by) and not by.has_perm("articles.add_previewlink"):
+        raise PermissionDenied("You cannot share preview links.")
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    link = PreviewLink(article=locked, label=label, expires_at=expires_at, created_by=_staff(by))
+    link.full_clean()
+    link.save()
+    return link
+
+
+def end_preview_links(*, article: Article) -> int:
+    """A takedown ends every preview link of the story (the view refuses them as well)."""
+    return revoke_preview_links(article.preview_links.filter(revoked_at=None))
 
 
 def revoke_preview_links(links) -> int:

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -51,8 +52,24 @@ def new_preview_token():
     return secrets.token_urlsafe(32)
 
 
+WITHDRAWN_STORY_LINK_MESSAGE = (
+    "This story has been withdrawn: its preview links have ended and no new one can be made."
+)
+
+
+def latest_preview_expiry():
+    """The latest expiry a link made or extended now may have (PREVIEW_LINK_MAX_DAYS)."""
+    return timezone.now() + timedelta(days=settings.PREVIEW_LINK_MAX_DAYS)
+
+
+def preview_expiry_message():
+    days = settings.PREVIEW_LINK_MAX_DAYS
+    unit = "day" if days == 1 else "days"
+    return f"A preview link can last at most {days} {unit}; choose an earlier expiry."
+
+
 def default_preview_expiry():
-    return timezone.now() + timedelta(days=2)
+    return min(timezone.now() + timedelta(days=2), latest_preview_expiry())
 
 
 class PreviewLink(models.Model):
@@ -61,6 +78,8 @@ class PreviewLink(models.Model):
     The token is random (256 bits) and the row is the authority: deleting or revoking it, or
     its expiry passing, ends the link at once. The URL carries the token signed with the
     site's key as well, so a guessed or altered link is refused before any query runs.
+    No link outlives PREVIEW_LINK_MAX_DAYS from when it is made or extended, and none is made
+    for a withdrawn story (whose links the withdrawal ended).
     """
 
     article = models.ForeignKey(
@@ -95,6 +114,18 @@ class PreviewLink(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def clean(self):
+        from .models import Article
+
+        errors = {}
+        # The stored status, not the caller's copy: a story withdrawn a moment ago counts.
+        if Article.objects.filter(pk=self.article_id, status=Article.Status.WITHDRAWN).exists():
+            errors["article"] = WITHDRAWN_STORY_LINK_MESSAGE
+        if self.expires_at is not None and self.expires_at > latest_preview_expiry():
+            errors["expires_at"] = preview_expiry_message()
+        if errors:
+            raise ValidationError(errors)
 
     def signed_value(self):
         from django.core.signing import Signer

@@ -89,12 +89,27 @@ class NewsletterAdmin(admin.ModelAdmin):
 class IssueStoryInline(admin.TabularInline):
     model = IssueStory
     fields = ["position", "article"]
+    readonly_fields = ["as_sent"]
     autocomplete_fields = ["article"]
     extra = 1
     ordering = ["position", "pk"]
 
     def _editable(self, obj):
         return obj is None or obj.is_editable
+
+    def get_fields(self, request, obj=None):
+        # A sent issue shows what readers got, deleted stories included.
+        return self.fields if self._editable(obj) else [*self.fields, "as_sent"]
+
+    @admin.display(description="as sent")
+    def as_sent(self, issue_story):
+        if issue_story.article_id is not None:
+            return "—"
+        return format_html(
+            "{} (was at <code>{}</code>; the story has since been deleted)",
+            issue_story.story_headline,
+            issue_story.story_url,
+        )
 
     def has_add_permission(self, request, obj=None):
         return self._editable(obj) and super().has_add_permission(request, obj)

@@ -1,10 +1,12 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorField
 
-from articles.models import BODY_EDITOR_EXTENSIONS
+from articles.models import BODY_EDITOR_EXTENSIONS, keep_story_reference
 
 
 class NewsletterQuerySet(models.QuerySet):
@@ -65,6 +67,10 @@ def published_article_choices():
     return {"pk__in": Article.objects.published().values("pk")}
 
 
+def new_issue_token():
+    return secrets.token_urlsafe(32)
+
+
 class NewsletterIssueQuerySet(models.QuerySet):
     def published(self):
         """Issues readers may read on the site: sending has begun (the email links to them)."""
@@ -102,6 +108,11 @@ class NewsletterIssue(models.Model):
     # The current link of the watch-task chain (see newsletters.tasks.watch_issue): a link whose
     # token no longer matches was superseded (rescheduled, cancelled, restarted) and stops.
     watch_token = models.CharField(max_length=32, blank=True, editable=False)
+    # The issue's address on the site while its newsletter is private (256 random bits): the
+    # email's "view in browser" link carries it, and nothing else leads there.
+    web_token = models.CharField(
+        max_length=64, unique=True, default=new_issue_token, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -117,6 +128,10 @@ class NewsletterIssue(models.Model):
         return self.subject
 
     def get_absolute_url(self):
+        """A public newsletter's issue at its plain address; a private one's only at its
+        token address (the plain one answers 404 for it)."""
+        if not self.newsletter.is_public:
+            return reverse("newsletters:issue_by_token", kwargs={"token": self.web_token})
         return reverse("newsletters:issue", kwargs={"slug": self.newsletter.slug, "pk": self.pk})
 
     @property
@@ -136,14 +151,19 @@ class IssueStory(models.Model):
     issue = models.ForeignKey(
         NewsletterIssue, on_delete=models.CASCADE, related_name="issue_stories"
     )
+    # Deleting a story keeps this row, with its headline and address, once the issue has
+    # started sending (the record of what readers got); a draft issue just loses the story.
     article = models.ForeignKey(
         "articles.Article",
-        on_delete=models.CASCADE,
+        null=True,
+        on_delete=keep_story_reference,
         related_name="+",
         limit_choices_to=published_article_choices,
         help_text="Only published stories can go into a newsletter.",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    story_headline = models.CharField(max_length=250, blank=True, editable=False)
+    story_url = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = "story"
@@ -154,7 +174,18 @@ class IssueStory(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.position + 1}. {self.article}"
+        return f"{self.position + 1}. {self.article or self.story_headline}"
+
+    @classmethod
+    def dropped_with_story(cls, rows):
+        """Rows of issues not yet sending go with a deleted story (keep_story_reference)."""
+        return rows.filter(
+            issue__status__in=[NewsletterIssue.Status.DRAFT, NewsletterIssue.Status.SCHEDULED]
+        )
+
+    def kept_record_label(self):
+        """How the story delete confirmation names this row."""
+        return f"The list of stories of the issue “{self.issue}” ({self.issue.newsletter})"
 
 
 class Delivery(models.Model):

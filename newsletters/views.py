@@ -2,10 +2,15 @@
 
 All three are the same for every visitor (the signup box carries no CSRF token), so they
 can be cached by a CDN; an issue's page never changes once it has been sent.
+
+Only public newsletters have addresses anyone could guess. A private newsletter's issues
+open at /newsletters/read/<token>/ (each issue's own random token, in its emails), never
+cached by a shared cache, never indexed, and never sent on in a Referer.
 """
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
@@ -59,7 +64,9 @@ class IssueDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            self.get_queryset(), pk=self.kwargs["pk"], newsletter__slug=self.kwargs["slug"]
+            self.get_queryset().filter(newsletter__is_public=True),
+            pk=self.kwargs["pk"],
+            newsletter__slug=self.kwargs["slug"],
         )
 
     def get_context_data(self, **kwargs):
@@ -82,3 +89,19 @@ class IssueDetailView(DetailView):
             stories=[issue_story.article for issue_story in issue_stories],
             **kwargs,
         )
+
+
+class IssueByTokenView(IssueDetailView):
+    """A private newsletter's issue, found by its token alone (the email's link)."""
+
+    def get(self, request, *args, **kwargs):
+        self.object = get_object_or_404(self.get_queryset(), web_token=self.kwargs["token"])
+        if self.object.newsletter.is_public:
+            # Mailed while the newsletter was private; it has its plain address now.
+            return redirect(self.object.get_absolute_url())
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response

@@ -437,6 +437,9 @@ LOGGING = {
 # Widths (px) of the resized photo renditions served with srcset.
 PHOTO_RENDITION_WIDTHS = [320, 640, 1024, 1600]
 READING_WORDS_PER_MINUTE = 230
+# Longest a shared preview link of an unpublished story may live, counted from when it is made
+# or extended: a forgotten link must not keep a draft readable for months.
+PREVIEW_LINK_MAX_DAYS = env.int("PREVIEW_LINK_MAX_DAYS", default=7)
 # Searches one IP may run ("<count>/<s|m|h|d>"); more get a polite "try again shortly".
 SEARCH_RATE_LIMIT_PER_IP = env.str("SEARCH_RATE_LIMIT_PER_IP", default="30/m")
 # Where the support appeal under stories sends readers (empty hides the appeal). The page
