@@ -142,3 +142,19 @@ def test_an_upload_never_replaces_or_follows_an_existing_name(settings, tmp_path
 
     assert target.read_text() == "keep me"
     assert existing.read_text() == "first upload"
+
+
+def test_check_deploy_reports_a_folder_others_can_reach(settings, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    folder = tmp_path / "imports"
+    folder.mkdir()
+    folder.chmod(0o755)
+    settings.SUBSCRIBER_IMPORT_DIR = folder
+
+    with pytest.raises(SystemCheckError, match="subscriptions.E001"):
+        call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")
+
+    folder.chmod(0o700)
+    call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")
