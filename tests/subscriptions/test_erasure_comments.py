@@ -70,3 +70,19 @@ def test_erase_subscriber_covers_comments_and_the_page_says_so(admin_client, new
     services.erase_subscriber(subscriber=subscriber)
 
     assert Comment.objects.get().email == ""
+
+
+def test_readers_must_still_give_an_address(client, story):
+    from django.core.exceptions import ValidationError
+
+    from comments.services import post_comment
+
+    response = client.post(
+        reverse("comments:write", args=[story.slug]),
+        {"name": "Olha", "email": "", "body": "Thank you."},
+        REMOTE_ADDR="198.51.100.20",
+    )
+    assert response.status_code in (200, 400)
+    with pytest.raises(ValidationError):
+        post_comment(article=story, name="Olha", email="  ", body="Thank you.")
+    assert not Comment.objects.exists()
