@@ -102,6 +102,9 @@ class NewsletterIssue(models.Model):
     # The current link of the watch-task chain (see newsletters.tasks.watch_issue): a link whose
     # token no longer matches was superseded (rescheduled, cancelled, restarted) and stops.
     watch_token = models.CharField(max_length=32, blank=True, editable=False)
+    # When a link of that chain last checked in: the sweep (services.rewatch_stalled_sends)
+    # starts a new chain for an issue whose chain fell silent.
+    watched_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
