@@ -23,6 +23,8 @@ class CommentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The model allows a blank address only for erased writers; readers must give one.
+        self.fields["email"].required = True
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     @property

@@ -30,7 +30,8 @@ class Comment(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     name = models.CharField(max_length=80)
-    email = models.EmailField()
+    # Blank only once erased with its writer's subscriber data (subscriptions' erasure tool).
+    email = models.EmailField(blank=True)
     body = models.TextField("comment", max_length=BODY_MAX_LENGTH)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

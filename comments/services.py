@@ -22,10 +22,25 @@ def post_comment(*, article: Article, name: str, email: str, body: str) -> Comme
     """A reader's comment, waiting for moderation. Refused once comments are closed."""
     if not comments_open(article):
         raise ValidationError(CLOSED_MESSAGE, code="closed")
+    if not email.strip():
+        raise ValidationError({"email": "Please give your email address."}, code="required")
     comment = Comment(article=article, name=name.strip(), email=email.strip(), body=body.strip())
     comment.full_clean()
     comment.save()
     return comment
+
+
+@transaction.atomic
+def erase_email(*, email: str) -> int:
+    """Forget `email` on every comment written with it (any case); returns how many.
+
+    Called by the subscriber erasure tool. The comments stay (they were published under a
+    name, not an address); only the way back to their writer goes.
+    """
+    address = email.strip()
+    if not address:
+        return 0
+    return Comment.objects.filter(email__iexact=address).update(email="")
 
 
 def _moderate(comments, *, status: str, by: User) -> int:

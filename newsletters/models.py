@@ -113,6 +113,9 @@ class NewsletterIssue(models.Model):
     web_token = models.CharField(
         max_length=64, unique=True, default=new_issue_token, editable=False
     )
+    # When a link of that chain last checked in: the sweep (services.rewatch_stalled_sends)
+    # starts a new chain for an issue whose chain fell silent.
+    watched_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -13,17 +13,29 @@ How an issue goes out:
 - Each link enqueues its successor (every NEWSLETTER_WATCH_INTERVAL seconds) before doing its
   work, so the chain survives a worker killed mid-send: a later link recovers the dead pump's
   claims (`recover_stale_claims`) and starts a new pump. The chain ends when the issue is sent.
+- The chain itself can be lost: a worker killed inside a link (the database backend leaves
+  that task "running" for ever, and the successor, enqueued on commit, never was), a task row
+  deleted, a queue flushed. Each link stamps `watched_at`; a periodic *sweep*
+  (`rewatch_stalled_sends`) gives every sending or overdue issue whose chain has been silent
+  for NEWSLETTER_WATCH_STALL_SECONDS a new chain, by a conditional update of its token, so two
+  sweeps start one chain and a lost link that was only late finds itself superseded. The sweep
+  is a chain of its own, kept alive by every watch link (`schedule_sweep`): losing one of the
+  two chains is repaired by the other. Pumps that run twice cannot mail anyone twice (the
+  claim protocol in `sending`).
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import connection, transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from articles.models import Article
@@ -34,7 +46,9 @@ from . import sending
 from .emails import render_issue
 from .models import Delivery, IssueStory, NewsletterIssue
 
+logger = logging.getLogger(__name__)
 Issue = NewsletterIssue
+SWEEP_SCHEDULED_KEY = "newsletters:sweep-scheduled"
 SNAPSHOT_CHUNK = 5000
 ANALYZE_AFTER = 10_000  # recipients; below this the planner's guesses do no harm
 
@@ -104,14 +118,23 @@ def send_test(*, issue: NewsletterIssue, to_email: str) -> str:
 
 
 def _start_watch_chain(issue: NewsletterIssue, *, run_after) -> str:
-    """Give the issue a fresh chain token; the first link is enqueued after commit."""
-    from .tasks import watch_issue
-
+    """Give the issue a fresh chain token (and check-in time: save both); the first link is
+    enqueued after commit."""
     token = secrets.token_hex(16)
     issue.watch_token = token
-    issue_id = issue.pk
-    transaction.on_commit(lambda: watch_issue.using(run_after=run_after).enqueue(issue_id, token))
+    issue.watched_at = timezone.now()
+    _enqueue_link_on_commit(issue.pk, token, run_after)
     return token
+
+
+def _enqueue_link_on_commit(issue_id: int, token: str, run_after) -> None:
+    from .tasks import watch_issue
+
+    def enqueue():
+        watch_issue.using(run_after=run_after).enqueue(issue_id, token)
+        schedule_sweep()
+
+    transaction.on_commit(enqueue)
 
 
 def _start_pumps(issue: NewsletterIssue) -> None:
@@ -141,7 +164,7 @@ def schedule_issue(*, issue: NewsletterIssue, at, by=None) -> NewsletterIssue:
     locked.status = Issue.Status.SCHEDULED
     locked.scheduled_at = at
     _start_watch_chain(locked, run_after=at)
-    locked.save(update_fields=["status", "scheduled_at", "watch_token"])
+    locked.save(update_fields=["status", "scheduled_at", "watch_token", "watched_at"])
     return locked
 
 
@@ -192,12 +215,14 @@ def send_issue(issue: NewsletterIssue, *, enqueue: bool = True) -> NewsletterIss
         # batch into a scan of the whole table).
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Delivery._meta.db_table)}")
-    update_fields = ["status", "started_at", "recipient_count", "watch_token"]
+    update_fields = ["status", "started_at", "recipient_count", "watch_token", "watched_at"]
     if enqueue:
         _start_watch_chain(locked, run_after=now + _watch_interval())
         _start_pumps(locked)
     else:
+        # No chain: the caller pumps, and the sweep leaves an issue without a token alone.
         locked.watch_token = ""
+        locked.watched_at = None
     locked.save(update_fields=update_fields)
     return locked
 
@@ -220,7 +245,10 @@ def watch(issue_id: int, token: str) -> str:
     with transaction.atomic():
         # The successor goes in first: if this worker dies below, the chain still goes on.
         next_token = _start_watch_chain(issue, run_after=run_after)
-        if not Issue.objects.filter(pk=issue.pk, watch_token=token).update(watch_token=next_token):
+        taken_over = Issue.objects.filter(pk=issue.pk, watch_token=token).update(
+            watch_token=next_token, watched_at=now
+        )
+        if not taken_over:
             transaction.set_rollback(True)
             return "superseded"
     if issue.status == Issue.Status.SCHEDULED:
@@ -243,6 +271,73 @@ def watch(issue_id: int, token: str) -> str:
     return "sending"
 
 
+# --- Lost chains ----------------------------------------------------------------------------
+
+
+def _stalled(now) -> Q:
+    """Issues a chain should be watching whose chain has been silent too long. An issue with
+    no token has no chain by design (send_issue(enqueue=False): its caller pumps)."""
+    cutoff = now - timedelta(seconds=settings.NEWSLETTER_WATCH_STALL_SECONDS)
+    due = Q(status=Issue.Status.SENDING) | Q(status=Issue.Status.SCHEDULED, scheduled_at__lt=cutoff)
+    silent = Q(watched_at__isnull=True) | Q(watched_at__lt=cutoff)
+    return due & silent & ~Q(watch_token="")
+
+
+def rewatch_stalled_sends() -> list[int]:
+    """The sweep: a new watch chain for each issue whose chain fell silent; their ids.
+
+    Each takeover is a conditional update of the token it read, so of two sweeps (or a sweep
+    and a late link) only one moves the chain; the loser changes nothing.
+    """
+    now = timezone.now()
+    rewatched = []
+    for issue_id, token in Issue.objects.filter(_stalled(now)).values_list("pk", "watch_token"):
+        new_token = secrets.token_hex(16)
+        with transaction.atomic():
+            taken_over = Issue.objects.filter(_stalled(now), pk=issue_id, watch_token=token).update(
+                watch_token=new_token, watched_at=now
+            )
+            if taken_over:
+                _enqueue_link_on_commit(issue_id, new_token, now)
+                rewatched.append(issue_id)
+    if rewatched:
+        logger.warning("Watch chains lost and restarted for issues %s", rewatched)
+    return rewatched
+
+
+def schedule_sweep(*, replacing: str = "") -> None:
+    """Keep one sweep task queued while any issue is scheduled or sending.
+
+    A marker in the cache names the queued sweep and outlives its due time by the stall
+    bound: while it stands nobody queues another; once it lapses (the sweep was lost) the
+    next watch link queues a new one. A sweep re-queues itself (`replacing` its own marker)
+    only if the marker is still its own, so a surplus chain dies out.
+    """
+    from .tasks import rewatch_stalled_sends_task
+
+    marker = cache.get(SWEEP_SCHEDULED_KEY)
+    if marker is not None and marker != replacing:
+        return
+    now = timezone.now()
+    stall = timedelta(seconds=settings.NEWSLETTER_WATCH_STALL_SECONDS)
+    if Issue.objects.filter(status=Issue.Status.SENDING).exists():
+        run_after = now + stall
+    else:
+        first = Issue.objects.filter(status=Issue.Status.SCHEDULED).aggregate(
+            at=Min("scheduled_at")
+        )["at"]
+        if first is None:
+            cache.delete(SWEEP_SCHEDULED_KEY)
+            return
+        run_after = max(now, first) + stall
+    if marker is not None:
+        cache.delete(SWEEP_SCHEDULED_KEY)
+    token = secrets.token_hex(8)
+    lifetime = (run_after - now + stall).total_seconds()
+    if cache.add(SWEEP_SCHEDULED_KEY, token, timeout=lifetime):
+        rewatch_stalled_sends_task.using(run_after=run_after).enqueue(token)
+
+
 @transaction.atomic
 def resume_issue(*, issue: NewsletterIssue) -> NewsletterIssue:
     """Restart the watch chain and a pump (e.g. after every worker was lost at once)."""
@@ -251,7 +346,7 @@ def resume_issue(*, issue: NewsletterIssue) -> NewsletterIssue:
         raise IssueStateError("Only an issue that is sending can be resumed.")
     _start_watch_chain(locked, run_after=timezone.now())
     _start_pumps(locked)
-    locked.save(update_fields=["watch_token"])
+    locked.save(update_fields=["watch_token", "watched_at"])
     return locked
 
 
@@ -284,6 +379,6 @@ def resolve_uncertain(*, issue: NewsletterIssue, resend: bool, delivery_ids=None
         locked.status = Issue.Status.SENDING
         _start_watch_chain(locked, run_after=timezone.now() + _watch_interval())
         _start_pumps(locked)
-        locked.save(update_fields=["status", "watch_token"])
+        locked.save(update_fields=["status", "watch_token", "watched_at"])
     sending.refresh_counts(locked)
     return settled

@@ -16,6 +16,14 @@ def watch_issue(issue_id: int, token: str) -> str:
 
 
 @task()
+def rewatch_stalled_sends_task(token: str) -> list[int]:
+    """The periodic sweep: restart lost watch chains, then queue the next sweep."""
+    rewatched = services.rewatch_stalled_sends()
+    services.schedule_sweep(replacing=token)
+    return rewatched
+
+
+@task()
 def deliver_issue(issue_id: int) -> dict:
     """A pump: send batches of the issue until nothing is ready, then close it if done."""
     totals = sending.run_pump(issue_id)

@@ -270,6 +270,10 @@ NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=4)
 NEWSLETTER_RETRY_SECONDS = env.int("NEWSLETTER_RETRY_SECONDS", default=60)
 NEWSLETTER_CLAIM_TIMEOUT = env.int("NEWSLETTER_CLAIM_TIMEOUT", default=300)
 NEWSLETTER_WATCH_INTERVAL = env.float("NEWSLETTER_WATCH_INTERVAL", default=30)
+# A sending (or overdue scheduled) issue whose watch chain has not checked in for this long is
+# given a new chain by the periodic sweep (its lost link may have died with a killed worker).
+# Well above the interval: a busy queue delays links, and a needless restart costs nothing.
+NEWSLETTER_WATCH_STALL_SECONDS = env.int("NEWSLETTER_WATCH_STALL_SECONDS", default=300)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
 
 # --- Background tasks ---------------------------------------------------------------------

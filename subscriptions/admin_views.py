@@ -23,6 +23,7 @@ from newsletters.models import Newsletter
 
 from .charts import subscribers_over_time
 from .exporting import export_active_subscribers
+from .import_files import ImportFolderError, create_private_file, import_dir
 from .importing import (
     ColumnMapping,
     ImportFileError,
@@ -89,18 +90,12 @@ class ImportMappingForm(forms.Form):
         )
 
 
-def _import_dir() -> Path:
-    directory = Path(settings.SUBSCRIBER_IMPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return directory
-
-
 def _stored_path(key: str) -> tuple[Path, str]:
     try:
         payload = signing.loads(key, salt=IMPORT_SALT, max_age=IMPORT_FILE_MAX_AGE)
     except signing.BadSignature:
         raise Http404("This upload has expired; please upload the file again.") from None
-    path = _import_dir() / f"{uuid.UUID(payload['f']).hex}.csv"
+    path = import_dir() / f"{uuid.UUID(payload['f']).hex}.csv"
     if not path.exists():
         raise Http404("This upload is gone; please upload the file again.")
     return path, payload["n"]
@@ -110,9 +105,8 @@ def remove_stale_uploads(max_age_seconds: int = IMPORT_FILE_MAX_AGE) -> int:
     """Delete uploads nobody finished importing (they hold personal data)."""
     cutoff = timezone.now().timestamp() - max_age_seconds
     removed = 0
-    directory = Path(settings.SUBSCRIBER_IMPORT_DIR)
-    if directory.is_dir():
-        for path in directory.glob("*.csv"):
+    if Path(settings.SUBSCRIBER_IMPORT_DIR).is_dir():
+        for path in import_dir().glob("*.csv"):
             if path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
                 removed += 1
@@ -124,14 +118,22 @@ def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file_id = uuid.uuid4().hex
-        with open(_import_dir() / f"{file_id}.csv", "wb") as stored:
-            for chunk in form.cleaned_data["file"].chunks():
-                stored.write(chunk)
+        try:
+            with create_private_file(import_dir() / f"{file_id}.csv") as stored:
+                for chunk in form.cleaned_data["file"].chunks():
+                    stored.write(chunk)
+        except ImportFolderError as problem:
+            form.add_error(None, str(problem))
+            return _upload_page(request, form)
         key = signing.dumps(
             {"f": file_id, "n": Path(form.cleaned_data["file"].name).name[:120]}, salt=IMPORT_SALT
         )
         url = reverse("admin:subscriptions_import_run", kwargs={"key": key})
         return redirect(f"{url}?newsletter={form.cleaned_data['newsletter'].pk}")
+    return _upload_page(request, form)
+
+
+def _upload_page(request, form):
     return TemplateResponse(
         request,
         "admin/subscriptions/subscriber/import_upload.html",
@@ -141,7 +143,12 @@ def import_upload(request):
 
 def import_map_and_run(request, key):
     _require(request, "change")
-    path, original_name = _stored_path(key)
+    try:
+        path, original_name = _stored_path(key)
+    except ImportFolderError as problem:
+        # Whoever else can reach the folder could have swapped the file: read nothing.
+        messages.error(request, str(problem))
+        return redirect("admin:subscriptions_import")
     headers = [h for h in read_header(path) if h]
     if request.method == "POST":
         form = ImportMappingForm(request.POST, headers=headers)

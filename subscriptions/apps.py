@@ -13,6 +13,7 @@ class SubscriptionsConfig(AppConfig):
         from newsletters.models import Newsletter
         from newsroom.email_webhooks import check_email_webhook
 
+        from . import checks  # noqa: F401  (registers the deploy checks)
         from .templatetags.subscriptions_tags import newsletters_changed
         from .webhooks import handle_tracking_event
 

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from .models import Subscriber, Subscription, Suppression
 
 EXPORT_HEADER = ["email", "first_name", "consent_date", "subscribed_at"]
-_FORMULA_STARTS = ("=", "+", "-", "@")
+# OWASP's list (=, +, -, @, tab, carriage return), plus the full-width signs some
+# spreadsheets (East Asian locales) read as their ASCII twins.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 class _Line:
@@ -23,8 +25,9 @@ class _Line:
 
 
 def _safe_cell(value: str) -> str:
-    # A name typed as "=HYPERLINK(...)" must not run as a formula when staff open the file.
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+    # A name typed as "=HYPERLINK(...)" must not run as a formula when staff open the file;
+    # the leading quote makes the cell text (the importer takes it off again).
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def export_active_subscribers(newsletter, *, chunk_size: int = 5000) -> Iterator[str]:

@@ -5,6 +5,17 @@ this newsletter), one multi-row insert per table, one read of the new ids, and u
 for the rare rows that change. On PostgreSQL the inserts use COPY, several times faster than
 INSERT for this volume; elsewhere executemany. Rows are plain tuples, not model instances:
 at a million rows the ORM's per-object cost is most of the run time.
+
+Nothing a reader did between the batch's read and its write is undone. The reads take no
+locks (a re-import of a big list would otherwise write a lock to every row it merely finds);
+instead, just before writing, the batch locks the subscriber rows it is about to change
+(SELECT ... FOR UPDATE, in id order) and checks that they, and their subscription to this
+newsletter, are still as read. Every workflow that changes a subscription locks its
+subscriber row first (subscriptions.services), so once locked they stay put until the batch
+commits. If one changed (say the reader unsubscribed a moment ago), the batch rolls back and
+is redone, this time locking every known subscriber of the batch before reading, so the redo
+decides on what is committed. On SQLite each batch is a BEGIN IMMEDIATE transaction: no other
+writer can commit between its read and its write in the first place.
 """
 
 from __future__ import annotations
@@ -21,6 +32,7 @@ SKIP_SUPPRESSED = "on the suppression list (bounced, complained or erased)"
 SKIP_LEFT = "unsubscribed, bounced or complained earlier: not reactivated"
 SKIP_LEFT_NEWSLETTER = "unsubscribed from this newsletter earlier: not reactivated"
 SKIP_UNCHANGED = "already on the list, nothing to change"
+ATTEMPTS = 3  # per batch: a first try, and redos after a race with a signup or a reader
 _BLOCKED = {
     Subscriber.Status.UNSUBSCRIBED,
     Subscriber.Status.BOUNCED,
@@ -34,6 +46,17 @@ class Row:
     line: int
     first_name: str
     consent_at: datetime | None
+
+
+class ChangedMeanwhile(Exception):
+    """A subscriber this batch was about to change was changed by someone else first."""
+
+    def __init__(self):
+        super().__init__(
+            "Subscribers in this batch changed while it was being imported (a signup or an "
+            "unsubscribe at the same moment). Nothing from this batch was saved; run the "
+            "import again: rows already imported are recognised and left as they are."
+        )
 
 
 def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
@@ -73,24 +96,54 @@ class BatchWriter:
             with transaction.atomic():
                 self._apply(batch, dry_run=True)
             return
-        try:
-            self._apply_atomically(batch)
-        except IntegrityError:
-            # A reader signed up with one of these addresses between our read and our write;
-            # the batch rolled back as a whole, so read again and redo it once.
-            self._apply_atomically(batch)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                # A redo locks every known subscriber of the batch before it reads.
+                self._apply_atomically(batch, lock_first=attempt > 1)
+                return
+            except (IntegrityError, ChangedMeanwhile):
+                # A reader signed up with one of these addresses, or changed a row we were
+                # about to change, between our read and our write; the batch rolled back as
+                # a whole, so read again and redo it.
+                if attempt == ATTEMPTS:
+                    raise
 
-    def _apply_atomically(self, batch):
+    def _apply_atomically(self, batch, *, lock_first: bool):
         report = self.report
         before = (report.added, report.updated, report.skipped, report.active, report.pending)
         skip_before = report.skip_reasons.copy()
         try:
             with transaction.atomic():
+                if lock_first:
+                    self._lock(Subscriber.objects.with_emails(batch))
                 self._apply(batch, dry_run=False)
-        except IntegrityError:
+        except (IntegrityError, ChangedMeanwhile):
             report.added, report.updated, report.skipped, report.active, report.pending = before
             report.skip_reasons = skip_before
             raise
+
+    @staticmethod
+    def _lock(subscribers) -> dict[int, str]:
+        """Lock these subscriber rows until commit, in id order (so two batches cannot
+        deadlock); their current status by id."""
+        return dict(subscribers.order_by("pk").select_for_update().values_list("pk", "status"))
+
+    def _check_unchanged(self, as_read: dict[int, tuple[str, str | None]]) -> None:
+        """Lock the existing subscribers about to change; raise ChangedMeanwhile unless each,
+        and its subscription to this newsletter, is still as read: {id: (status,
+        subscription status or None)}."""
+        if not as_read:
+            return
+        statuses = self._lock(Subscriber.objects.filter(pk__in=list(as_read)))
+        subscriptions = dict(
+            Subscription.objects.filter(
+                newsletter=self.newsletter, subscriber_id__in=list(as_read)
+            ).values_list("subscriber_id", "status")
+        )
+        for subscriber_id, (status, subscription_status) in as_read.items():
+            now = (statuses.get(subscriber_id), subscriptions.get(subscriber_id))
+            if now != (status, subscription_status):
+                raise ChangedMeanwhile
 
     def _consent_text(self, row: Row) -> str:
         if row.consent_at is None:
@@ -129,6 +182,7 @@ class BatchWriter:
         confirmed: list[tuple[int, Row]] = []
         renamed: list[tuple[int, str]] = []
         events: list[tuple[int, Row, str]] = []
+        as_read: dict[int, tuple[str, str | None]] = {}  # existing people about to change
 
         for address, row in batch.items():
             consented = row.consent_at is not None
@@ -168,8 +222,10 @@ class BatchWriter:
                 continue
             report.updated += 1
             events.append((subscriber_id, row, "; ".join(changes)))
+            as_read[subscriber_id] = (status, subscription[1] if subscription else None)
 
         if not dry_run:
+            self._check_unchanged(as_read)
             self._write(
                 hashes, new_people, joined, activate_subscription_ids, confirmed, renamed, events
             )

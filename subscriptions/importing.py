@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from newsletters.models import Newsletter
 
+from .exporting import FORMULA_STARTS
 from .import_batches import BatchWriter, Row
 from .import_postgres import PostgresBatchWriter
 from .models import normalize_email
@@ -232,7 +233,7 @@ def _parse_consent(value: str) -> datetime | None:
 
 def _unescape_cell(value: str) -> str:
     # Our export prefixes formula-like cells with a quote (see exporting.py); undo that.
-    if value.startswith("'") and value[1:2] in ("=", "+", "-", "@"):
+    if value.startswith("'") and value[1:2] in FORMULA_STARTS:
         return value[1:]
     return value
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -488,6 +489,10 @@ def erase_subscriber(*, subscriber: Subscriber, actor=None) -> None:
     subscriber.events.update(ip_address=None, detail="", method="")
     # Delivery errors can quote the address back (e.g. "550 <name@example.org> unknown").
     subscriber.deliveries.exclude(error="").update(error="")
+    if subscriber.email and apps.is_installed("comments"):
+        from comments.services import erase_email
+
+        erase_email(email=subscriber.email)  # comments keep their writer's address
     subscriber.email = None
     subscriber.email_hash = ""
     subscriber.first_name = ""

@@ -37,5 +37,6 @@ def purge_pending_subscribers_task() -> int:
     from .admin_views import remove_stale_uploads
     from .services import purge_pending_subscribers
 
-    remove_stale_uploads()
-    return purge_pending_subscribers()
+    purged = purge_pending_subscribers()
+    remove_stale_uploads()  # after: an unsafe upload folder raises, and must not stop the purge
+    return purged

@@ -199,8 +199,12 @@ def test_schedule_and_unschedule(admin_client, issue, django_capture_on_commit_c
     issue.refresh_from_db()
     assert issue.status == Status.SCHEDULED
     assert issue.scheduled_at == at.replace(second=0, microsecond=0)
-    (link,) = DBTaskResult.objects.all()
+    (link,) = DBTaskResult.objects.filter(task_path="newsletters.tasks.watch_issue")
     assert link.run_after == issue.scheduled_at
+    # The sweep that restarts a lost chain checks once the send is due.
+    (sweep,) = DBTaskResult.objects.exclude(pk=link.pk)
+    assert sweep.task_path == "newsletters.tasks.rewatch_stalled_sends_task"
+    assert sweep.run_after > issue.scheduled_at
 
     admin_client.post(url("newsletters_issue_unschedule", issue))
     issue.refresh_from_db()

@@ -71,7 +71,11 @@ def test_send_issue_enqueues_a_pump_and_the_watch_chain(
     with django_capture_on_commit_callbacks(execute=True):
         services.send_issue(issue)
     tasks = {task.task_path: task for task in DBTaskResult.objects.all()}
-    assert set(tasks) == {"newsletters.tasks.deliver_issue", "newsletters.tasks.watch_issue"}
+    assert set(tasks) == {
+        "newsletters.tasks.deliver_issue",
+        "newsletters.tasks.watch_issue",
+        "newsletters.tasks.rewatch_stalled_sends_task",  # restarts the chain if it is lost
+    }
     issue.refresh_from_db()
     assert tasks["newsletters.tasks.watch_issue"].args_kwargs["args"] == [
         issue.pk,
