@@ -7,18 +7,15 @@ class SubscriptionsConfig(AppConfig):
 
     def ready(self):
         from anymail.signals import tracking
-        from django.core import checks
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from newsletters.models import Newsletter
-        from newsroom.email_webhooks import check_email_webhook
 
         from . import checks  # noqa: F401  (registers the deploy checks)
         from .templatetags.subscriptions_tags import newsletters_changed
         from .webhooks import handle_tracking_event
 
         tracking.connect(handle_tracking_event, dispatch_uid="subscriptions.tracking")
-        checks.register(check_email_webhook, checks.Tags.security, deploy=True)
 
         # The signup boxes cache which newsletters they offer; a changed newsletter (or its
         # sections) drops that cache once the change is committed.

@@ -1,4 +1,5 @@
-"""`manage.py check --deploy` warnings for subscriber data kept outside the database."""
+"""`manage.py check --deploy` errors for subscriber data: the bounce webhook's credentials and
+the import folder kept outside the database."""
 
 import os
 from pathlib import Path
@@ -6,7 +7,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core import checks
 
+from newsroom.email_webhooks import check_email_webhook
+
 from .import_files import ImportFolderError, check_private_folder
+
+checks.register(check_email_webhook, checks.Tags.security, deploy=True)
 
 
 @checks.register(checks.Tags.security, deploy=True)
