@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from core import audit
+
 from . import permissions, services
 from .models import Article, Correction, PreviewLink, StatusChange
 
@@ -208,6 +210,7 @@ class WorkflowAdminMixin:
             expires_at=timezone.now() + timezone.timedelta(hours=hours),
             created_by=request.user,
         )
+        audit.record(action=audit.Action.PREVIEW_LINK_CREATED, target=article, hours=hours)
         url = request.build_absolute_uri(link.get_absolute_url())
         self.message_user(
             request,
