@@ -29,7 +29,8 @@ DROP FUNCTION IF EXISTS core_auditentry_refuse_change();
 def _on_postgres(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            # No parameters: the % in RAISE is PL/pgSQL's, not a placeholder.
+            schema_editor.execute(sql, params=None)
 
     return run
 
