@@ -17,6 +17,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import audit
+
 from . import permissions
 from .models import (
     Article,
@@ -32,6 +34,13 @@ from .roles import EDITOR
 # What a reader sees of a story. Changing one of these after publication shows "Updated …".
 READER_VISIBLE_FIELDS = ("headline", "dek", "body", "lead_photo_id", "lead_photo_caption")
 PUBLIC_STATUSES = frozenset({Article.Status.PUBLISHED, Article.Status.SCHEDULED})
+# Moves into these statuses are security-relevant: they put words on the site under the
+# outlet's name, or take them down (core.audit).
+AUDITED_STATUSES = {
+    Article.Status.PUBLISHED: audit.Action.STORY_PUBLISHED,
+    Article.Status.SCHEDULED: audit.Action.STORY_SCHEDULED,
+    Article.Status.WITHDRAWN: audit.Action.STORY_WITHDRAWN,
+}
 FLAG_FIELDS = ("is_featured", "is_editors_pick", "in_news_feed")
 # Bylines typed without a position go after the ones that have one.
 UNPOSITIONED = 32_000
@@ -91,6 +100,8 @@ def record_status_change(
         by=_staff(by),
         note=note[:300],
     )
+    if action := AUDITED_STATUSES.get(article.status):
+        audit.record(action=action, target=article, actor=_staff(by), article_id=article.pk)
     if article.status == Article.Status.IN_REVIEW:
         article_pk, by_pk = article.pk, change.by_id
         transaction.on_commit(lambda: notify_editors_of_review(article_pk, by_pk))
@@ -381,6 +392,12 @@ def create_preview_link(
     link = PreviewLink(article=locked, label=label, expires_at=expires_at, created_by=_staff(by))
     link.full_clean()
     link.save()
+    audit.record(
+        action=audit.Action.PREVIEW_LINK_CREATED,
+        target=locked,
+        actor=_staff(by),
+        expires_at=expires_at.isoformat(),
+    )
     return link
 
 
@@ -396,5 +413,6 @@ def revoke_preview_links(links) -> int:
         if link.revoked_at is None:
             link.revoked_at = timezone.now()
             link.save(update_fields=["revoked_at"])
+            audit.record(action=audit.Action.PREVIEW_LINK_REVOKED, target=link.article)
             count += 1
     return count

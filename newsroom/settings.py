@@ -68,6 +68,12 @@ INSTALLED_APPS = [
     "anymail",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "core",
+    "staffauth",
     "articles",
     "subscriptions",
     "newsletters",
@@ -92,6 +98,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session passed a second factor; then the 2FA gate and idle limit
+    # (staffauth/middleware.py); then who and from where, for the audit log.
+    "django_otp.middleware.OTPMiddleware",
+    "staffauth.middleware.StaffSessionMiddleware",
+    "core.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Like contrib.redirects: only a 404 for a story's old address costs a query.
@@ -412,6 +423,28 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Staff sign in through the admin; a login whose `next` is refused lands there, not on a 404.
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
+
+# Two-step sign-in (django-otp: authenticator apps, recovery codes; django-otp-webauthn:
+# passkeys). Roles (group names; "superusers" for every superuser) that must use a second
+# factor: they enrol at their next sign-in. Anyone else may enrol, and is then asked too.
+# With DEBUG on (make run) nobody must, so the demo logins work with a password.
+STAFF_2FA_REQUIRED_ROLES = env.list(
+    "STAFF_2FA_REQUIRED_ROLES", default=[] if DEBUG else ["Editor", "superusers"]
+)
+# A staff session unused this long is signed out (the next request asks for sign-in again).
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=60)
+OTP_TOTP_ISSUER = SITE_NAME
+# Passkeys belong to SITE_URL's host name and are accepted from its origin only.
+# localhost works for development; a bare IP address such as 127.0.0.1 does not (browsers
+# refuse it). Changing the host orphans every passkey.
+OTP_WEBAUTHN_RP_ID = urlsplit(SITE_URL).hostname
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]
+if not SITE_URL.startswith(("https://", "http://localhost")):
+    # Browsers offer passkeys only there; elsewhere (http://127.0.0.1) the other factors work.
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]
+# A passkey is a second factor here, after the password (which django-axes rate-limits).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # --- Readers: most popular, live coverage, comments ---------------------------------------
 # Story reads are counted in the cache and flushed to the database in batches: every this

@@ -6,9 +6,13 @@ from django.urls import include, path
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from newsroom import email_webhooks
 from newsroom.health import healthz
+from staffauth.urls import webauthn_patterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Second factor, enrolment and sessions pages, before the admin's own catch-all.
+    path("admin/", include("staffauth.urls")),
+    path("admin/second-factor/passkeys/", include(webauthn_patterns)),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import audit
 from newsletters.models import Newsletter
 
 from . import admin_views, services
@@ -261,6 +262,9 @@ class SubscriberAdmin(admin.ModelAdmin):
             Prefetch("events", queryset=ConsentEvent.objects.select_related("newsletter", "actor"))
         )
         data = [subscriber_data(subscriber) for subscriber in queryset]
+        audit.record(
+            action=audit.Action.SUBSCRIBERS_EXPORTED, target="personal data", count=len(data)
+        )
         response = HttpResponse(
             json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
             content_type="application/json; charset=utf-8",

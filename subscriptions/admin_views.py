@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from core import audit
 from newsletters.models import Newsletter
 
 from .charts import subscribers_over_time
@@ -247,6 +248,7 @@ def newsletter_dashboard(request, newsletter_id):
 def export_csv(request, newsletter_id):
     _require(request, "view")
     newsletter = get_object_or_404(Newsletter, pk=newsletter_id)
+    audit.record(action=audit.Action.SUBSCRIBERS_EXPORTED, target=newsletter, kind="csv")
     response = StreamingHttpResponse(
         export_active_subscribers(newsletter), content_type="text/csv; charset=utf-8"
     )

@@ -33,6 +33,7 @@ from django.core.validators import EmailValidator
 from django.db import connection, reset_queries
 from django.utils import timezone
 
+from core import audit
 from newsletters.models import Newsletter
 
 from .exporting import FORMULA_STARTS
@@ -299,6 +300,15 @@ def import_subscribers(
             progress(report.rows, 1.0)
     finally:
         close()
+    if not dry_run:
+        audit.record(
+            action=audit.Action.SUBSCRIBERS_IMPORTED,
+            target=newsletter,
+            actor=actor,
+            source=source_name or "CSV file",
+            added=report.added,
+            updated=report.updated,
+        )
     return report
 
 

@@ -28,6 +28,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import audit
 from newsletters.models import Newsletter
 
 from .emails import send_confirmation_email
@@ -483,6 +484,7 @@ def erase_subscriber(*, subscriber: Subscriber, actor=None) -> None:
     subscriber = _locked(subscriber)
     if subscriber.status == Subscriber.Status.ERASED:
         return
+    erased_address_hash = audit.salted_hash(subscriber.email or "")
     if subscriber.email:
         _suppress(email_hash(subscriber.email), Suppression.Reason.ERASED)
     unsubscribe(subscriber=subscriber, method="erasure", actor=actor)
@@ -512,6 +514,12 @@ def erase_subscriber(*, subscriber: Subscriber, actor=None) -> None:
         ]
     )
     record_event(subscriber=subscriber, kind=ConsentEvent.Kind.ERASURE, method="staff", actor=actor)
+    audit.record(
+        action=audit.Action.SUBSCRIBER_ERASED,
+        target=f"subscriber {subscriber.pk}",
+        actor=actor,
+        address_hash=erased_address_hash,
+    )
 
 
 def pending_purge_queryset(*, older_than_days: int | None = None, now=None):

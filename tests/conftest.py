@@ -17,6 +17,34 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Redis (set REDIS_URL=redis://…)"))
 
 
+def _verify_with_test_device(sender, request, user, **kwargs):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test authenticator", defaults={"confirmed": True}
+    )
+    # What django_otp.login() stores (it needs request.user, which the test client's
+    # force_login request does not carry).
+    request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_at_sign_in(request):
+    """Every sign-in in a test (force_login, client.login, the admin's form in a browser)
+    completes the second factor too, with a real enrolled device of that person, so the
+    production gate (staffauth.middleware) lets the session through as it would after the
+    real step. Tests of the sign-in flow itself are marked `sign_in_flow` and walk it."""
+    if "sign_in_flow" in request.keywords:
+        yield
+        return
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_verify_with_test_device, dispatch_uid="tests.second_factor")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests.second_factor")
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Every test writes uploads and renditions to its own folder."""
