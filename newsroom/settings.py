@@ -3,6 +3,7 @@
 Each variable is documented once, in `.env.example`.
 """
 
+import ipaddress
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "comments",
     "pages",
     "pagecache",
+    "newsroom.apps.NewsroomConfig",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +298,14 @@ SIGNUP_RATE_LIMIT_PER_ADDRESS = env.str("SIGNUP_RATE_LIMIT_PER_ADDRESS", default
 # balancer's addresses behind one (newsroom/clientip.py, and `check --deploy` refuses networks
 # so wide that anyone could forge a client address).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.0/8", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.2 or "
+            "10.0.0.0/24); host names are not resolved."
+        ) from None
 # This many soft bounces within the window mark an address bounced, like one hard bounce.
 SOFT_BOUNCE_LIMIT = env.int("SOFT_BOUNCE_LIMIT", default=3)
 SOFT_BOUNCE_WINDOW_DAYS = env.int("SOFT_BOUNCE_WINDOW_DAYS", default=30)
@@ -311,8 +321,13 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Opt-in: includeSubDomains forces HTTPS on every host under this domain (one without a
+# certificate breaks), and preload asks browsers to ship the domain in their lists, which
+# takes months to undo. `check --deploy` warns when preload lacks what the lists require.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Django warns whenever those two are off; here that is the default, chosen above.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
