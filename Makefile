@@ -10,7 +10,7 @@ DEV_ENV := DEBUG=true
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test install chromium browser-deps lint format bench bench-pages bench-newsletters clean
+.PHONY: run test install chromium nginx browser-deps lint format bench bench-pages bench-newsletters clean
 
 # A venv without pip is what a failed `venv` leaves behind: start it again. Debian's Python
 # needs the python3-venv package for `-m venv`; it is installed when that is missing.
@@ -41,6 +41,12 @@ run: $(STAMP)
 		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# nginx for the test that runs deploy/nginx.conf (tests/security/test_nginx_media.py).
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+		echo "Installing nginx-light for the deploy/nginx.conf test..."; \
+		$(SUDO) apt-get update -qq && $(APT_INSTALL) nginx-light >/dev/null; }
+
 # axe-core and the Nu Html Checker (vnu-jar) for the accessibility and HTML checks, pinned in
 # tests/browser/package-lock.json; npm and a Java runtime come from Debian when missing.
 # --ignore-scripts: vnu-jar's postinstall would try to download a Java runtime of its own.
@@ -57,7 +63,7 @@ browser-deps: $(BROWSER_DEPS)
 # One pytest-xdist worker per core (TEST_WORKERS=0 runs in one process); a file's tests stay
 # together on one worker, so its module fixtures (servers, buckets) start once.
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
-test: $(STAMP) chromium $(BROWSER_DEPS)
+test: $(STAMP) chromium nginx $(BROWSER_DEPS)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Figures, not a test. `make bench` runs both benchmarks below.

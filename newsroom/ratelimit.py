@@ -9,6 +9,9 @@ looks like, and the whole mechanism is the twenty lines below.
         ...  # refuse politely
 
 Rates are "<count>/<unit>" with unit s, m, h or d (optionally a number: "5/10m").
+
+A value that is an IP address is counted by newsroom.clientip.network_of(): an IPv6 client's
+whole /64 is one bucket, whichever caller passes it, so no limit can forget it.
 """
 
 import hashlib
@@ -17,6 +20,8 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+
+from newsroom.clientip import network_of
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -38,7 +43,8 @@ class RateLimit:
 
     def _key(self, value: str, window: int, now: float) -> str:
         # Hashed: cache keys must be short and must not store addresses in the clear.
-        digest = hashlib.sha256(str(value).encode()).hexdigest()[:32]
+        bucket = network_of(str(value))
+        digest = hashlib.sha256(bucket.encode()).hexdigest()[:32]
         return f"ratelimit:{self.name}:{int(now // window)}:{digest}"
 
     def hit(self, value: str | None) -> bool:

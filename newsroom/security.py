@@ -35,7 +35,8 @@ class PermissionsPolicyMiddleware:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """The admin-styled page django-axes shows once a username+IP pair is locked out.
+    """The admin-styled page django-axes shows once a username is locked out, from one
+    network or (newsroom/logins.py) from everywhere.
 
     AXES_LOCKOUT_CALLABLE: axes' own template hook renders without the admin site's
     context (header, colour theme), so the page would not look like the admin.
@@ -45,12 +46,16 @@ def lockout_response(request, original_response=None, credentials=None):
     from django.template.response import TemplateResponse
     from django.utils import timezone
 
+    from newsroom.logins import USERNAME_LIMIT_FACTOR, locked_everywhere
+
     cool_off = get_cool_off(request)
     context = {
         **admin.site.each_context(request),
         "title": "Sign-in paused",
         "username": get_client_username(request, credentials) or "",
         "failure_limit": get_failure_limit(request, credentials),
+        "locked_everywhere": locked_everywhere(request, credentials),
+        "username_failure_limit": USERNAME_LIMIT_FACTOR * get_failure_limit(request, credentials),
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else 0,
         "retry_at": timezone.localtime() + cool_off if cool_off else None,
     }

@@ -3,6 +3,7 @@
 Each variable is documented once, in `.env.example`.
 """
 
+import ipaddress
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "comments",
     "pages",
     "pagecache",
+    "newsroom.apps.NewsroomConfig",
 ]
 
 MIDDLEWARE = [
@@ -333,8 +335,19 @@ PENDING_SUBSCRIBER_PURGE_DAYS = env.int("PENDING_SUBSCRIBER_PURGE_DAYS", default
 # Signup rate limits, "<count>/<s|m|h|d>", counted in the cache (Redis in production).
 SIGNUP_RATE_LIMIT_PER_IP = env.str("SIGNUP_RATE_LIMIT_PER_IP", default="20/h")
 SIGNUP_RATE_LIMIT_PER_ADDRESS = env.str("SIGNUP_RATE_LIMIT_PER_ADDRESS", default="5/h")
-# Reverse proxies (IPs or CIDR networks) whose X-Forwarded-For we believe.
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Reverse proxies (IPs or CIDR networks) whose X-Forwarded-For we believe. By default the
+# loopback addresses, which the shipped nginx (deploy/nginx.conf) connects from; add the load
+# balancer's addresses behind one (newsroom/clientip.py, and `check --deploy` refuses networks
+# so wide that anyone could forge a client address).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.0/8", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.2 or "
+            "10.0.0.0/24); host names are not resolved."
+        ) from None
 # This many soft bounces within the window mark an address bounced, like one hard bounce.
 SOFT_BOUNCE_LIMIT = env.int("SOFT_BOUNCE_LIMIT", default=3)
 SOFT_BOUNCE_WINDOW_DAYS = env.int("SOFT_BOUNCE_WINDOW_DAYS", default=30)
@@ -350,8 +363,13 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Opt-in: includeSubDomains forces HTTPS on every host under this domain (one without a
+# certificate breaks), and preload asks browsers to ship the domain in their lists, which
+# takes months to undo. `check --deploy` warns when preload lacks what the lists require.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Django warns whenever those two are off; here that is the default, chosen above.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
@@ -409,17 +427,22 @@ CONTENT_SECURITY_POLICY = {
 if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = _csp_report_uri
 
-# Admin login brute force (django-axes): this many failures for one username from one IP
-# lock that pair out for AXES_COOLOFF_MINUTES. Client IPs follow TRUSTED_PROXIES, like the
-# rate limits. Attempts live in the database, so every app server sees the same count.
+# Admin login brute force (django-axes): this many failures for one username from one client
+# lock that pair out for AXES_COOLOFF_MINUTES, and ten times as many from all clients together
+# lock the username everywhere (newsroom/logins.py). Clients are counted like the rate limits:
+# IPs follow TRUSTED_PROXIES, and an IPv6 client is its /64, whose addresses are all its own
+# to rotate through. Attempts live in the database, so every app server sees the same count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_network"
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt during a lockout is not counted: it neither lengthens the pause nor lets
+# one locked-out network add up to the username-wide limit on its own.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # An admin-styled lockout page (templates/admin/lockout.html).
 AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "newsroom.logins.LockoutHandler"
 # Staff sign in through the admin; a login whose `next` is refused lands there, not on a 404.
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"

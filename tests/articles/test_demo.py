@@ -1,8 +1,11 @@
 """The demo loader and the demo staff login: what the README's `make run` relies on."""
 
+import hashlib
+import hmac
 import io
 import os
 import re
+import stat
 from datetime import timedelta
 
 import pytest
@@ -17,7 +20,6 @@ from taggit.models import Tag, TaggedItem
 
 from articles.demo import images
 from articles.demo.writing import story_seeds
-from articles.management.commands.ensure_demo_staff import demo_password
 from articles.models import Article, Author, Byline, Photo, RelatedEmbed, Section
 from newsletters.models import IssueStory, Newsletter, NewsletterIssue
 from subscriptions.models import ConsentEvent, Subscriber, Subscription
@@ -207,13 +209,42 @@ def test_newsletters_and_subscribers(demo):
     assert issue.issue_stories.count() == 4
 
 
-def test_demo_staff_login_is_printed_and_works(demo, fast_passwords, settings, client):
-    settings.DEBUG = True
+@pytest.fixture
+def state_home(tmp_path, monkeypatch):
+    """Where this install keeps its state (XDG_STATE_HOME): a fresh one per test."""
+    home = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(home))
+    return home
+
+
+def printed_password(output):
+    match = re.search(r"^\s*password: (\S+)$", output, flags=re.MULTILINE)
+    assert match, output
+    return match.group(1)
+
+
+def ensure_demo_staff(*args):
     out = io.StringIO()
-    call_command("ensure_demo_staff", stdout=out)
-    password = demo_password("editor")
-    assert "username: editor" in out.getvalue()
-    assert f"password: {password}" in out.getvalue()
+    call_command("ensure_demo_staff", *args, stdout=out)
+    return out.getvalue()
+
+
+def derived_from_secret_key(username):
+    """The password older versions derived from SECRET_KEY (public code + one setting)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"demo-staff:{username}".encode(), hashlib.sha256
+    ).digest()
+    letters = "".join(alphabet[byte % len(alphabet)] for byte in digest[:15])
+    return "-".join(letters[i : i + 5] for i in range(0, 15, 5))
+
+
+def test_demo_staff_login_is_printed_and_works(demo, fast_passwords, settings, client, state_home):
+    settings.DEBUG = True
+    output = ensure_demo_staff()
+    password = printed_password(output)
+    assert "username: editor" in output
+    assert password != derived_from_secret_key("editor")
 
     user = get_user_model().objects.get(username="editor")
     assert user.is_staff and user.is_superuser
@@ -224,28 +255,77 @@ def test_demo_staff_login_is_printed_and_works(demo, fast_passwords, settings, c
     assert response.status_code == 302 and response.url == "/admin/"
 
     password_hash = user.password
-    call_command("ensure_demo_staff", stdout=io.StringIO())
+    assert printed_password(ensure_demo_staff()) == password, "a second run prints the same"
     user.refresh_from_db()
     assert user.password == password_hash, "a second run keeps the same login"
 
 
-def test_demo_staff_resets_a_changed_password(fast_passwords, settings):
+def test_demo_staff_password_is_random_per_install(fast_passwords, settings, tmp_path, monkeypatch):
+    """Two installs with the same SECRET_KEY (the development default) get different logins."""
     settings.DEBUG = True
-    call_command("ensure_demo_staff", stdout=io.StringIO())
+    passwords = []
+    for install in ("first", "second"):
+        monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / install))
+        password = printed_password(ensure_demo_staff())
+        assert printed_password(ensure_demo_staff()) == password
+        passwords.append(password)
+        assert get_user_model().objects.get(username="editor").check_password(password)
+    assert passwords[0] != passwords[1]
+    assert derived_from_secret_key("editor") not in passwords
+    assert all(len(password.replace("-", "")) >= 15 for password in passwords)
+
+
+def test_demo_staff_password_is_kept_private_outside_the_checkout(
+    fast_passwords, settings, state_home
+):
+    settings.DEBUG = True
+    password = printed_password(ensure_demo_staff())
+    stored = [path for path in state_home.rglob("*") if path.is_file()]
+    assert len(stored) == 1 and stored[0].read_text().strip() == password
+    assert stat.S_IMODE(stored[0].stat().st_mode) == 0o600
+    assert stat.S_IMODE(stored[0].parent.stat().st_mode) == 0o700
+    assert not stored[0].resolve().is_relative_to(settings.BASE_DIR)
+
+
+def test_demo_staff_refuses_a_readable_password_file(fast_passwords, settings, state_home):
+    settings.DEBUG = True
+    ensure_demo_staff()
+    stored = next(path for path in state_home.rglob("*") if path.is_file())
+    stored.chmod(0o644)
+    user_before = get_user_model().objects.values_list("password").get()
+    with pytest.raises(CommandError, match="0600"):
+        ensure_demo_staff()
+    assert get_user_model().objects.values_list("password").get() == user_before
+
+
+def test_demo_staff_resets_a_changed_password(fast_passwords, settings, state_home):
+    settings.DEBUG = True
+    password = printed_password(ensure_demo_staff())
     user = get_user_model().objects.get(username="editor")
     user.set_password("something-else-entirely")
     user.is_superuser = False
     user.save()
-    call_command("ensure_demo_staff", stdout=io.StringIO())
+    assert printed_password(ensure_demo_staff()) == password
     user.refresh_from_db()
-    assert user.check_password(demo_password("editor")) and user.is_superuser
+    assert user.check_password(password) and user.is_superuser
 
 
-def test_demo_staff_refuses_a_live_site(settings):
+def test_demo_staff_new_password_replaces_the_stored_one(fast_passwords, settings, state_home):
+    settings.DEBUG = True
+    old = printed_password(ensure_demo_staff())
+    new = printed_password(ensure_demo_staff("--new-password"))
+    assert new != old
+    assert printed_password(ensure_demo_staff()) == new
+    user = get_user_model().objects.get(username="editor")
+    assert user.check_password(new) and not user.check_password(old)
+
+
+def test_demo_staff_refuses_a_live_site(settings, state_home):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("ensure_demo_staff", stdout=io.StringIO())
     assert not get_user_model().objects.exists()
+    assert not state_home.exists(), "no password drawn or stored either"
 
 
 def test_env_example_documents_every_variable_the_settings_read():

@@ -125,6 +125,14 @@ def test_https_from_the_proxy_header_is_served_with_hsts(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     response = client.get("/news-feed/", headers={"X-Forwarded-Proto": "https"})
     assert response.status_code == 200
+    # This host only, by default: subdomains and the preload list are the operator's choice.
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_hsts_subdomains_and_preload_when_opted_in(client, settings):
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    response = client.get("/news-feed/", headers={"X-Forwarded-Proto": "https"})
     assert response.headers["Strict-Transport-Security"] == (
         "max-age=31536000; includeSubDomains; preload"
     )

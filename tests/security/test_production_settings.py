@@ -83,8 +83,10 @@ def test_https_settings_are_on_by_default_when_debug_is_off():
         "SESSION_COOKIE_SECURE": True,
         "CSRF_COOKIE_SECURE": True,
         "SECURE_HSTS_SECONDS": 31_536_000,
-        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
-        "SECURE_HSTS_PRELOAD": True,
+        # Opt-in (SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD): both reach beyond
+        # this site, and preload cannot be taken back quickly.
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
         "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SESSION_COOKIE_HTTPONLY": True,
