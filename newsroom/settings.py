@@ -465,7 +465,7 @@ OTP_WEBAUTHN_RP_NAME = SITE_NAME
 OTP_WEBAUTHN_ALLOWED_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]
 if not SITE_URL.startswith(("https://", "http://localhost")):
     # Browsers offer passkeys only there; elsewhere (http://127.0.0.1) the other factors work.
-    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "otp_webauthn.E031"]
 # A passkey is a second factor here, after the password (which django-axes rate-limits).
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
