@@ -1,23 +1,19 @@
 """Reader pages for newsletters: the list with a signup box, each archive, each issue.
 
-All three are the same for every visitor (the signup box carries no CSRF token), so they
-can be cached by a CDN; an issue's page never changes once it has been sent.
+All three are the same for every visitor (the signup box carries no CSRF token): they are in
+PAGE_CACHE_VIEWS, so the page cache keeps them and tells CDNs how long they may, within the
+same freshness bound as every reader page (PAGE_CACHE_STALE_SECONDS).
 """
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils.decorators import method_decorator
-from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Byline
 
 from .models import IssueStory, Newsletter, NewsletterIssue
 
-public_cache = method_decorator(cache_control(public=True, max_age=300), name="dispatch")
 
-
-@public_cache
 class NewsletterIndexView(ListView):
     template_name = "newsletters/newsletter_list.html"
     context_object_name = "newsletters"
@@ -26,7 +22,6 @@ class NewsletterIndexView(ListView):
         return Newsletter.objects.public()
 
 
-@public_cache
 class NewsletterArchiveView(ListView):
     template_name = "newsletters/archive.html"
     context_object_name = "issues"
@@ -47,7 +42,6 @@ class NewsletterArchiveView(ListView):
         )
 
 
-@public_cache
 class IssueDetailView(DetailView):
     """An issue as a web page: the "view in browser" link of every email lands here."""
 

@@ -200,7 +200,7 @@ def test_previews_and_staff_read_no_shared_block(client, roles, section_with_dra
 
 
 def test_a_private_request_renders_the_block_fresh_and_stores_nothing(probe_blocks):
-    from pagecache.blocks import mark_private
+    from pagecache.private import mark_private
 
     request = page_request()
     mark_private(request)

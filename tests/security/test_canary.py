@@ -34,7 +34,9 @@ from tests.subscriptions.factories import NewsletterFactory
 pytestmark = pytest.mark.django_db
 
 # Enough that a silent failure to enumerate cannot pass.
-MIN_URLS = 80
+MIN_URLS = 60
+# Short pages, so every listing has several with few stories (a fast test).
+PER_PAGE = 3
 
 # Prefixes mounted for staff or for machines, never pages: nothing under them is walked.
 SKIPPED_PREFIXES = {
@@ -79,7 +81,23 @@ def paths_in(document, marker):
 
 
 @pytest.fixture
-def site(settings, roles):
+def short_pages(monkeypatch):
+    from articles import views
+    from newsletters.views import NewsletterArchiveView
+
+    monkeypatch.setattr(views, "NEWS_FEED_PER_PAGE", PER_PAGE)
+    for view in (
+        views.SectionView,
+        views.AuthorView,
+        views.TagView,
+        views.CorrectionsView,
+        NewsletterArchiveView,
+    ):
+        monkeypatch.setattr(view, "paginate_by", PER_PAGE)
+
+
+@pytest.fixture
+def site(settings, roles, short_pages):
     """A small site like the demo: sections, people and a desk, tags, static pages,
     newsletters with issues, a live story, corrections; lists long enough to paginate."""
     settings.PAGE_CACHE_ENABLED = True
@@ -94,7 +112,7 @@ def site(settings, roles):
     person = AuthorFactory(name="Olena Writer", slug="olena-writer")
     desk = AuthorFactory(name="News desk", slug="news-desk", kind="desk")
     stories = []
-    for number in range(32):
+    for number in range(10):
         story = ArticleFactory(
             section=national if number % 4 else world,
             in_news_feed=True,
@@ -110,7 +128,8 @@ def site(settings, roles):
     live.audio_transcript = "A transcript of the audio version."
     live.save(update_fields=["is_live", "audio_transcript"])
     LiveUpdate.objects.create(article=live, headline="Power restored in the east")
-    Correction.objects.create(article=stories[2], text="An earlier version misspelled a name.")
+    for story in stories[2:6]:
+        Correction.objects.create(article=story, text="An earlier version misspelled a name.")
     for title, slug in (("About us", "about"), ("Jobs", "jobs")):
         Page.objects.create(title=title, slug=slug, intro="Who we are.", is_published=True)
 
@@ -119,7 +138,7 @@ def site(settings, roles):
     )
     briefing.sections.add(national)
     NewsletterFactory(name="Weekend Reads", slug="weekend", is_public=True)
-    for _ in range(2):
+    for _ in range(4):
         issue = IssueFactory(newsletter=briefing, status=NewsletterIssue.Status.SENT)
         issue.started_at = issue.sent_at = timezone.now()
         issue.save(update_fields=["started_at", "sent_at"])

@@ -34,7 +34,7 @@ def test_signup_boxes_leave_next_to_the_browser(client, newsletter, url):
     if url == "story":
         url = ArticleFactory().get_absolute_url()
     html = client.get(url).content.decode()
-    assert 'class="signup-box"' in html
+    assert 'class="box signup-box"' in html
     assert '<input type="hidden" name="next" value="">' in html
 
 
