@@ -2,14 +2,17 @@
 
 Staff open a preview from the admin (ArticleAdmin's preview page); anyone holding a live
 PreviewLink opens /preview/<signed token>/. Both render the story page's own view and
-template with a banner, and are never cached: `private, no-store`, no page cache (the URL
-names are not in PAGE_CACHE_VIEWS) and `X-Robots-Tag: noindex`.
+template with a banner, and are never cached: `private, no-store`, `X-Robots-Tag: noindex`,
+and marked private (pagecache.private), so they neither read nor write any shared page,
+block or fragment: a draft, its address or its token can never end up in a shared copy.
 """
 
 from django.core.signing import BadSignature, Signer
 from django.db.models import Prefetch
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from pagecache.private import mark_private, private_view
 
 from .models import Article, PreviewLink, RelatedEmbed
 from .views import ArticleDetailView
@@ -49,12 +52,14 @@ class PreviewStoryView(ArticleDetailView):
 
 
 def render_preview(request, article, *, shared):
+    mark_private(request)  # the staff preview in the admin comes here too
     view = PreviewStoryView.as_view(article=article, shared=shared)
     response = view(request, slug=article.slug)
     response.render()
     return private_headers(response)
 
 
+@private_view
 def preview_link_view(request, signed):
     """A shared preview: the signature first (no query for a forged or altered link), then
     the row, which must be neither revoked nor expired, and its story, which must not be

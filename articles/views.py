@@ -254,6 +254,8 @@ class NewsFeedView(TemplateView):
     outlet's time zone. live.feed merges the two sources in two queries per page."""
 
     template_name = "articles/news_feed.html"
+    # Paginated by hand (live.feed): the page cache keys its copies by `page` (pagecache).
+    page_cache_params = ("page",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,7 +1,8 @@
 """Reader pages for newsletters: the list with a signup box, each archive, each issue.
 
-All three are the same for every visitor (the signup box carries no CSRF token), so they
-can be cached by a CDN; an issue's page never changes once it has been sent.
+All three are the same for every visitor (the signup box carries no CSRF token): they are in
+PAGE_CACHE_VIEWS, so the page cache keeps them and tells CDNs how long they may, within the
+same freshness bound as every reader page (PAGE_CACHE_STALE_SECONDS).
 
 Only public newsletters have addresses anyone could guess. A private newsletter's issues
 open at /newsletters/read/<token>/ (each issue's own random token, in its emails), never
@@ -11,18 +12,13 @@ cached by a shared cache, never indexed, and never sent on in a Referer.
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.decorators import method_decorator
-from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Byline
 
 from .models import IssueStory, Newsletter, NewsletterIssue
 
-public_cache = method_decorator(cache_control(public=True, max_age=300), name="dispatch")
 
-
-@public_cache
 class NewsletterIndexView(ListView):
     template_name = "newsletters/newsletter_list.html"
     context_object_name = "newsletters"
@@ -31,7 +27,6 @@ class NewsletterIndexView(ListView):
         return Newsletter.objects.public()
 
 
-@public_cache
 class NewsletterArchiveView(ListView):
     template_name = "newsletters/archive.html"
     context_object_name = "issues"
@@ -52,7 +47,6 @@ class NewsletterArchiveView(ListView):
         )
 
 
-@public_cache
 class IssueDetailView(DetailView):
     """An issue as a web page: the "view in browser" link of every email lands here."""
 

@@ -135,6 +135,14 @@ TEMPLATES = [
         },
     },
 ]
+# Unknown template variables raise instead of printing nothing (the test suite turns it on):
+# shared blocks (pagecache.blocks) for any name they were not given, other templates for a
+# {{ name }} or filter argument that does not resolve.
+TEMPLATE_STRICT_VARIABLES = env.bool("TEMPLATE_STRICT_VARIABLES", default=False)
+if TEMPLATE_STRICT_VARIABLES:
+    from pagecache.strict import RaisingMissing
+
+    TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = RaisingMissing()
 
 # --- Database -----------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
@@ -189,6 +197,9 @@ PAGE_CACHE_VIEWS = frozenset(
         "articles:tag_feed",
         "articles:tag_feed_atom",
         "articles:corrections",
+        "newsletters:index",
+        "newsletters:archive",
+        "newsletters:issue",
     }
 )
 # Sessions live in the cache and the database, so any app server can read them.

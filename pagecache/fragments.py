@@ -8,7 +8,8 @@ PAGE_CACHE_FRAGMENTS off `build` runs every time.
 
 The process also keeps the value it read (pagecache.local): unpickling a few dozen model
 instances from the cache on every request cost more than a query. Callers treat the value
-as read-only, since the requests of this process share it.
+as read-only, since the requests of this process share it. Previews and signed-in staff
+(pagecache.private) build their own and keep nothing.
 """
 
 import time
@@ -17,11 +18,12 @@ from django.conf import settings
 from django.core.cache import cache
 
 from .local import copies
+from .private import is_private
 from .state import state_for
 
 
 def cached_fragment(name, build, request=None):
-    if not settings.PAGE_CACHE_FRAGMENTS:
+    if not settings.PAGE_CACHE_FRAGMENTS or is_private(request):
         return build()
     state = state_for(request)
     return kept(f"pagecache:fragment:{state.generation}:{name}", state, build)

@@ -16,6 +16,7 @@ token or a session written during rendering would set one) for a view listed in
 `PAGE_CACHE_VIEWS`. docs/caching.md has the whole design.
 """
 
+import functools
 import hashlib
 import math
 import time
@@ -24,16 +25,15 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
 from .local import copies
+from .private import is_private
 from .state import MIN_LIFETIME, current_state_with, last_seen_generation
 
 STATUS_HEADER = "X-Page-Cache"
-# The only query parameter the cached views read; any other is ignored by them, so it must
-# not make a new copy (nor let anyone fill the cache with made-up URLs).
-KEY_PARAMS = ("page",)
 # Worked out again for every answer rather than stored with the copy.
 UNSTORED_HEADERS = frozenset({"vary", "cache-control", "expires", "content-length", "x-page-cache"})
 CACHEABLE_METHODS = frozenset({"GET", "HEAD"})
@@ -57,11 +57,47 @@ def has_visitor_cookies(request):
     return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
 
 
+def key_params(view):
+    """The query parameters a view reads, so its copies are keyed by them: a ListView with
+    `paginate_by` reads its `page_kwarg`, other views declare `page_cache_params`. Any
+    other parameter is ignored by the view, so it must not make a new copy (nor let anyone
+    fill the cache with made-up URLs, or pass it with `?page=7` on a page with no pages)."""
+    view_class = getattr(view, "view_class", None)
+    declared = getattr(view_class or view, "page_cache_params", None)
+    if declared is not None:
+        return tuple(declared)
+    if view_class is not None and getattr(view_class, "paginate_by", None):
+        return (view_class.page_kwarg,)
+    return ()
+
+
+# Paths longer than this are resolved each time rather than remembered.
+REMEMBERED_PATH_LENGTH = 300
+
+
+@functools.lru_cache(maxsize=2048)
+def _params_for_path(urlconf, path):
+    try:
+        return key_params(resolve(path, urlconf).func)
+    except Resolver404:
+        return ()
+
+
+def params_for(request):
+    """The key parameters of the view this request's path leads to, known before the view
+    runs (the cache is asked before the URL is resolved)."""
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    path = request.path_info
+    if len(path) > REMEMBERED_PATH_LENGTH:
+        return _params_for_path.__wrapped__(urlconf, path)
+    return _params_for_path(urlconf, path)
+
+
 def page_address(request):
-    """What names the page in the cache (a digest of its URL), or None when the URL carries
-    a parameter value no copy is made for."""
+    """What names the page in the cache (a digest of its URL and the parameters its view
+    reads), or None when the URL carries a value of one no copy is made for."""
     params = []
-    for name in KEY_PARAMS:
+    for name in params_for(request):
         value = request.GET.get(name)
         if value is not None:
             if not value.isdigit() or len(value) > 6:
@@ -124,7 +160,9 @@ class PageCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method not in CACHEABLE_METHODS:
             return None
-        if request.resolver_match.view_name not in settings.PAGE_CACHE_VIEWS:
+        if request.resolver_match.view_name not in settings.PAGE_CACHE_VIEWS or getattr(
+            view_func, "pagecache_private", False
+        ):
             request.page_cache = None
             return None
         if request.page_cache is None:
@@ -187,6 +225,11 @@ class PageCacheMiddleware:
             response[STATUS_HEADER] = "bypass"
             return response
         if not decision.public:
+            return response
+        if is_private(request):
+            # A preview or staff rendered this (pagecache.private): never shared.
+            add_never_cache_headers(response)
+            response[STATUS_HEADER] = "bypass"
             return response
         if response.status_code != 200 or response.streaming:
             return response

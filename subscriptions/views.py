@@ -18,6 +18,8 @@ Every token names a subscriber and their token version; a version that no longer
 (complaint, erasure) makes the link answer as invalid, like a forged one.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core import signing
 from django.http import JsonResponse
@@ -57,6 +59,24 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _return_address(request, value: str) -> str:
+    """Where to send the reader back to: the `next` the browser filled in (the signup box
+    itself carries none, being one copy for every page), else the page the Referer names,
+    when it is on this site and not the signup pages themselves."""
+    if value:
+        return _safe_next(request, value)
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if (
+        referer.scheme not in {"http", "https"}
+        or referer.netloc != request.get_host()
+        or not referer.path.startswith("/")
+        or referer.path.startswith(reverse("subscriptions:signup"))
+    ):
+        return ""
+    path = referer.path + (f"?{referer.query}" if referer.query else "")
+    return _safe_next(request, path)
+
+
 def _safe_next(request, value: str) -> str:
     if value and url_has_allowed_host_and_scheme(
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -89,7 +109,9 @@ class SignupView(View):
         ip_limit, address_limit = signup_limits()
         if not ip_limit.hit(ip):
             return self._refused(request)
-        form = SignupForm(request.POST)
+        data = request.POST.copy()
+        data["next"] = _return_address(request, data.get("next", ""))
+        form = SignupForm(data)
         if form.is_bot():
             # Bots get the same thank-you a person would, and nothing is created or sent.
             return self._done(request, form.data.get("next", ""))

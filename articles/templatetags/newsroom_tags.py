@@ -146,6 +146,15 @@ def web_url(value):
 
 
 @register.simple_tag
+def navigation_sections():
+    """The sections in the header and footer (cached), for the shared blocks that show them:
+    {% navigation_sections as nav_sections %}."""
+    from newsroom.context_processors import navigation_sections
+
+    return navigation_sections()
+
+
+@register.simple_tag
 def site_name():
     """The outlet's name, also where no context processor ran (the 500 page)."""
     return settings.SITE_NAME

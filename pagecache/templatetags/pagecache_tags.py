@@ -1,66 +1,25 @@
-"""{% cached_block %}: rendered HTML shared by every page that shows the same things.
+"""{% shared_block %}: a block many pages show, through pagecache.blocks.render_block.
 
     {% load pagecache_tags %}
-    {% cached_block "rail-picks" rail_picks %}
-      ...cards for rail_picks...
-    {% endcached_block %}
+    {% shared_block "story-rail-picks" stories=rail_picks %}
 
-The block is rendered once per generation and lifetime for each distinct set of values after
-the name: a list of rows or feed entries counts by their keys (pk, `key`), anything else by
-its text. So the block may use only those values (and what never changes between requests):
-Editors' Picks on one story page leave that story out, which makes a different list and so a
-different copy, and every other story page shares one. The rows' own content needs no key:
-any change to it retires the generation. With PAGE_CACHE_FRAGMENTS off it just renders.
+renders templates/blocks/story-rail-picks.html with `stories` (and nothing else from the
+page: no request, user or csrf token) and keeps it per generation for each distinct set of
+values. Anything the block shows that differs between pages must be one of its values.
 """
 
-import hashlib
-
 from django import template
-from django.conf import settings
 
-from pagecache.fragments import kept
-from pagecache.state import state_for
+from pagecache.blocks import render_block
 
 register = template.Library()
 
 
-def _identity(value):
-    if isinstance(value, list | tuple) or hasattr(value, "__iter__") and not isinstance(value, str):
-        return "[" + ",".join(_identity(item) for item in value) + "]"
-    for attribute in ("pk", "key"):
-        if hasattr(value, attribute):
-            return f"{type(value).__name__}:{getattr(value, attribute)}"
-    return repr(value)
-
-
-class CachedBlockNode(template.Node):
-    def __init__(self, nodelist, name, values):
-        self.nodelist = nodelist
-        self.name = name
-        self.values = values
-
-    def render(self, context):
-        if not settings.PAGE_CACHE_FRAGMENTS:
-            return self.nodelist.render(context)
-        state = state_for(context.get("request"))
-        parts = [self.name.resolve(context)] + [
-            _identity(value.resolve(context)) for value in self.values
-        ]
-        digest = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
-        key = f"pagecache:block:{state.generation}:{digest}"
-        return kept(key, state, lambda: self.nodelist.render(context))
-
-
-@register.tag
-def cached_block(parser, token):
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% cached_block %} needs a name.")
-    nodelist = parser.parse(("endcached_block",))
-    parser.delete_first_token()
-    return CachedBlockNode(
-        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
-    )
+@register.simple_tag(takes_context=True)
+def shared_block(context, name, **values):
+    # The request only says which generation to key by and whether the request is private
+    # (a preview, staff); the block's template never sees it.
+    return render_block(name, f"blocks/{name}.html", request=context.get("request"), **values)
 
 
 @register.filter

@@ -1,9 +1,11 @@
-"""{% support_appeal %}: the donation appeal under stories (pages.cache keeps it query-free)."""
+"""{% support_appeal %}: the donation appeal under stories (pages.cache keeps it query-free).
+{% site_pages as site_pages %}: the static pages for the menu and footer blocks."""
 
 from django import template
 from django.conf import settings
 
 from pages.cache import current_appeal
+from pages.context_processors import SitePages
 
 register = template.Library()
 
@@ -14,6 +16,13 @@ def donation_link(amount=None):
         return base
     separator = "&" if "?" in base else "?"
     return f"{base}{separator}amount={amount}"
+
+
+@register.simple_tag
+def site_pages():
+    """The static pages of the More menu and the footer, for the shared blocks that show
+    them: {% site_pages as site_pages %} (.menu, .footer)."""
+    return SitePages()
 
 
 @register.inclusion_tag("includes/support_appeal.html")

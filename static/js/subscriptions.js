@@ -23,6 +23,10 @@
   function enhance(form) {
     if (form.dataset.enhanced) return;
     form.dataset.enhanced = "1";
+    // The box is one copy shared by every page, so it cannot name the page it sits on: the
+    // page to return to after a plain (no-fetch) post comes from here, or the Referer.
+    var next = form.querySelector('input[name="next"]');
+    if (next && !next.value) next.value = location.pathname + location.search;
     form.noValidate = true; // our server-side message is clearer than the browser's bubble
     var status = form.querySelector("[data-signup-status]");
     var button = form.querySelector("button[type=submit]");

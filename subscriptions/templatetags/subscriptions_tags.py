@@ -41,21 +41,19 @@ def offered_newsletters(section=None):
     return newsletters
 
 
-@register.inclusion_tag("subscriptions/includes/signup_box.html", takes_context=True)
-def newsletter_signup(context, newsletters, heading=""):
+@register.inclusion_tag("subscriptions/includes/signup_box.html")
+def newsletter_signup(newsletters, heading=""):
     """The signup box for a list of Newsletter objects (see Newsletter.objects.offered_for).
 
-    The same HTML for every visitor (no CSRF token, nothing personal), so the page around it
-    stays cacheable. One newsletter: its name as the heading and a hidden field; several: a
-    checkbox each, all ticked.
+    The same HTML for every visitor and page (no CSRF token, no address of the page), so the
+    box can be a shared block: the page to return to is filled in by the browser
+    (static/js/subscriptions.js) or taken from the Referer when the form is posted. One
+    newsletter: its name as the heading and a hidden field; several: a checkbox each, all
+    ticked.
     """
     newsletters = list(newsletters or [])
-    request = context.get("request")
     form = SignupForm(
-        initial={
-            "newsletters": [n.slug for n in newsletters],
-            "next": request.path if request is not None else "",
-        },
+        initial={"newsletters": [n.slug for n in newsletters], "next": ""},
         # Distinct ids per box, in case a page carries two (a rail box and an in-story box).
         auto_id="signup-" + "-".join(n.slug for n in newsletters)[:60] + "-%s",
     )
@@ -65,4 +63,6 @@ def newsletter_signup(context, newsletters, heading=""):
         "heading": heading,
         "form": form,
         "consent_line": consent_line(newsletters if len(newsletters) == 1 else None),
+        "show_name": False,
+        "show_descriptions": False,
     }

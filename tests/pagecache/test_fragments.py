@@ -130,12 +130,22 @@ class Counter:
         return f"render {self.renders}"
 
 
-BLOCK = Template(
-    '{% load pagecache_tags %}{% cached_block "test" items %}{{ counter }}{% endcached_block %}'
-)
+@pytest.fixture
+def counting_block(settings, tmp_path):
+    """blocks/test.html prints `counter`, which counts its renders."""
+    (tmp_path / "blocks").mkdir()
+    (tmp_path / "blocks" / "test.html").write_text("{{ counter }}")
+    template_settings = dict(settings.TEMPLATES[0])
+    template_settings["DIRS"] = [tmp_path, *template_settings["DIRS"]]
+    settings.TEMPLATES = [template_settings]
 
 
-def test_a_block_is_rendered_once_per_set_of_values_and_generation(stories, settings):
+BLOCK = Template('{% load pagecache_tags %}{% shared_block "test" items=items counter=counter %}')
+
+
+def test_a_block_is_rendered_once_per_set_of_values_and_generation(
+    stories, settings, counting_block
+):
     counter = Counter()
 
     def render(items):

@@ -287,7 +287,9 @@ def test_signup_box_for_one_newsletter(newsletter):
     assert "Morning Briefing" in html and newsletter.description in html
     assert '<input type="hidden" name="newsletters" value="morning">' in html
     assert 'name="website"' in html  # the honeypot
-    assert 'value="/stories/a-story/"' in html
+    # One copy for every page: the browser (or the Referer) says where to return.
+    assert '<input type="hidden" name="next" value="">' in html
+    assert "/stories/a-story/" not in html
     assert "csrfmiddlewaretoken" not in html
     assert f'action="{reverse("subscriptions:signup")}"' in html
 
