@@ -42,6 +42,7 @@ PER_PAGE = 3
 SKIPPED_PREFIXES = {
     "admin/": "staff only (the admin)",
     "anymail/": "provider webhooks: POST only",
+    "admin/second-factor/passkeys/": "staff sign-in: the passkey library's JSON endpoints",
 }
 # Named patterns that are not public pages, each with why.
 SKIPPED = {
@@ -138,8 +139,9 @@ def site(settings, roles, short_pages):
     )
     briefing.sections.add(national)
     NewsletterFactory(name="Weekend Reads", slug="weekend", is_public=True)
-    for _ in range(4):
-        issue = IssueFactory(newsletter=briefing, status=NewsletterIssue.Status.SENT)
+    insiders = NewsletterFactory(name="Insiders", slug="insiders", is_public=False)
+    for newsletter in (briefing, briefing, briefing, briefing, insiders):
+        issue = IssueFactory(newsletter=newsletter, status=NewsletterIssue.Status.SENT)
         issue.started_at = issue.sent_at = timezone.now()
         issue.save(update_fields=["started_at", "sent_at"])
         add_stories(issue, stories[:3])
@@ -190,6 +192,11 @@ def fillers(data):
         "newsletters:issue": [
             issue.get_absolute_url()
             for issue in NewsletterIssue.objects.published().filter(newsletter__is_public=True)
+        ],
+        # Private newsletters' issues open by their token alone (public ones redirect).
+        "newsletters:issue_by_token": [
+            reverse("newsletters:issue_by_token", args=[issue.web_token])
+            for issue in NewsletterIssue.objects.published().filter(newsletter__is_public=False)
         ],
         "subscriptions:signup": [reverse("subscriptions:signup")],
         "subscriptions:signup_thanks": [reverse("subscriptions:signup_thanks")],
