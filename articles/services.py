@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import permissions
+from . import permissions, photo_rules
 from .models import Article, ArticleSlugHistory, Byline, Correction, Photo, StatusChange
 from .roles import EDITOR
 
@@ -338,6 +338,9 @@ def save_photo(*, photo: Photo, by: User) -> Photo:
         photo.uploaded_by = photo.uploaded_by or _staff(by)
     else:
         stored = Photo.objects.filter(pk=photo.pk).values("image", "renditions").first()
+        refusal = photo_rules.refusal(by, photo) if _checked(by) else None
+        if refusal:
+            raise PermissionDenied(refusal)
     # A file already in storage was checked when it was uploaded; reading it back on every
     # caption edit would fetch the whole original (from S3 in production) for nothing.
     unchanged_image = stored is not None and stored["image"] == photo.image.name
