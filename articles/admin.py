@@ -3,15 +3,17 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
-from . import services
+from . import photo_rules, services
 from .admin_editing import EditingAdminMixin
 from .admin_workflow import WorkflowAdminMixin
 from .forms import (
@@ -34,6 +36,7 @@ from .models import (
 from .widgets import (
     HttpsUrlFieldsMixin,
     PhotoPickerMixin,
+    StoryChoicesMixin,
     photo_thumbnail,
     popular_tags,
     thumbnail_html,
@@ -184,6 +187,16 @@ class PhotoAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Photos", **(extra_context or {})})
 
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or photo_rules.refusal(request.user, obj) is None
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or photo_rules.refusal(request.user, obj) is None
+
     def save_model(self, request, obj, form, change):
         services.save_photo(photo=obj, by=request.user)
 
@@ -255,7 +268,9 @@ class BylineInline(admin.TabularInline):
         return 1 if obj is not None and obj.bylines.exists() else 2
 
 
-class RelatedEmbedInline(HttpsUrlFieldsMixin, PhotoPickerMixin, admin.StackedInline):
+class RelatedEmbedInline(
+    StoryChoicesMixin, HttpsUrlFieldsMixin, PhotoPickerMixin, admin.StackedInline
+):
     model = RelatedEmbed
     fk_name = "article"
     extra = 0
@@ -489,6 +504,13 @@ class ArticleAdmin(
         # however many rows the changelist shows.
         return super().get_queryset(request).with_card_data()
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # A fresh class per request: the slug check names a clashing story only to those
+        # who may see it.
+        form.viewer = request.user
+        return form
+
     def get_urls(self):
         return [
             path(
@@ -620,3 +642,28 @@ class ArticleAdmin(
         return TemplateResponse(
             request, "admin/articles/article/withdraw_confirmation.html", context
         )
+
+
+# --- Tags ----------------------------------------------------------------------------------
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class GuardedTagAdmin(TagAdmin):
+    """django-taggit's tag admin, whose merge page and action check no permission: merging
+    rewrites every story's tags, so it needs the right to change tags."""
+
+    @admin.action(description="Merge selected tags", permissions=["change"])
+    def render_tag_form(self, request, queryset):
+        return super().render_tag_form(request, queryset)
+
+    def merge_tags_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        selected = request.session.get("selected_tag_ids", "")
+        if request.method == "POST" and not selected:
+            self.message_user(request, "Select the tags to merge in the list first.")
+            return HttpResponseRedirect(reverse("admin:taggit_tag_changelist"))
+        return super().merge_tags_view(request)

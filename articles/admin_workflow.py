@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -73,6 +73,13 @@ class WorkflowAdminMixin:
         if not super().has_delete_permission(request, obj):
             return False
         return obj is None or permissions.can_edit(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        # On the object, not only the model: presence, history and the admin's "view on
+        # site" answer only for a story the user may see.
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or permissions.can_view(request.user, obj)
 
     def has_publish_permission(self, request):
         return permissions.can_publish(request.user)
@@ -199,6 +206,8 @@ class WorkflowAdminMixin:
     def preview_view(self, request, pk):
         from .preview import render_preview
 
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET"])
         article = get_object_or_404(Article, pk=pk)
         if not permissions.can_preview(request.user) or not (
             permissions.can_edit_any(request.user) or permissions.is_own(request.user, article)

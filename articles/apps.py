@@ -9,7 +9,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from pagecache.signals import story_part_changed
 
-        from . import revisions, roles, signals
+        from . import permissions, photo_rules, revisions, roles, signals
         from .models import Correction, Photo, Section
 
         for signal in (post_save, post_delete):
@@ -24,6 +24,8 @@ class ArticlesConfig(AppConfig):
                 story_part_changed, sender=Correction, dispatch_uid="articles.correction_pages"
             )
         revisions.register_models()
+        # Photos in public use change only with the rights to change public stories.
+        photo_rules.register(permissions.photo_in_public_use)
         # Groups follow articles/roles.py after every migrate (and a test database flush).
         post_migrate.connect(
             roles.sync_roles_after_migrate, sender=self, dispatch_uid="articles.sync_roles"

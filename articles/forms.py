@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from .models import Article, Author, Byline, Photo, Section
+from .permissions import can_view
 from .services import NO_BYLINE_MESSAGE, PUBLIC_STATUSES, UNPOSITIONED
 from .validators import validate_photo_file
 from .widgets import TagSuggestWidget, https_formfield
@@ -17,6 +18,10 @@ from .workflow_models import preview_expiry_message
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # The signed-in user (set by the admin); a clashing story is named only to those who may
+    # see it.
+    viewer = None
+
     class Meta:
         model = Article
         formfield_callback = https_formfield
@@ -82,6 +87,13 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         clash = Article.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if clash is not None and (self.viewer is None or not can_view(self.viewer, clash)):
+            raise ValidationError(
+                "Another story already uses the address “%(slug)s”. Change the slug, for "
+                "example by adding a place or a date.",
+                code="unique",
+                params={"slug": slug},
+            )
         if clash is not None:
             raise ValidationError(
                 "“%(headline)s” already uses the address “%(slug)s”. Change the slug, for "

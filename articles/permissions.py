@@ -7,7 +7,7 @@ are drafts or in review. "Own" means filed by them or bylined to the Author link
 
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Article, Byline
+from .models import Article, Author, Byline, RelatedEmbed
 
 EDITABLE_BY_REPORTER = frozenset({Article.Status.DRAFT, Article.Status.IN_REVIEW})
 PUBLIC = frozenset({Article.Status.PUBLISHED, Article.Status.SCHEDULED})
@@ -39,6 +39,50 @@ def is_own(user, article: Article) -> bool:
     if article.pk is None or article.created_by_id == user.pk:
         return True
     return article.bylines.filter(author__user=user).exists()
+
+
+def can_view(user, article: Article) -> bool:
+    """May `user` see this story in the admin (and learn its headline anywhere there)?"""
+    if can_edit_any(user):
+        return True
+    if article.status in PUBLIC:
+        return True
+    return user.is_authenticated and is_own(user, article)
+
+
+def visible_stories(user):
+    """The stories `user` may see, for every choice of a story in the admin (card targets,
+    newsletter stories, live updates, comments): a headline they may not read never shows
+    up as a choice, nor in the error a forged choice gets."""
+    if can_edit_any(user):
+        return Article.objects.all()
+    if user.has_perm("articles.view_article") or user.has_perm("articles.change_article"):
+        return Article.objects.filter(own_filter(user) | Q(status__in=PUBLIC))
+    # Everyone else (the audience desk choosing stories for a newsletter): what readers see.
+    return Article.objects.published()
+
+
+PHOTO_IN_PUBLIC_USE_MESSAGE = (
+    "This photo is on the site now ({use}). Only editors, who may change published stories, "
+    "can change or delete it; upload a new photo and pick that one instead."
+)
+
+
+def photo_in_public_use(user, photo) -> str | None:
+    """A photo rule (articles.photo_rules): a photo that readers see, as the lead photo of a
+    scheduled or published story, an author's portrait or the image of a public story's card,
+    changes only with the rights to change public stories."""
+    if user.has_perm("articles.change_article") and can_edit_any(user):
+        return None
+    if Article.objects.filter(lead_photo=photo, status__in=PUBLIC).exists():
+        use = "the lead photo of a published or scheduled story"
+    elif Author.objects.filter(photo=photo).exists():
+        use = "an author's portrait"
+    elif RelatedEmbed.objects.filter(image=photo, article__status__in=PUBLIC).exists():
+        use = "the image of a card in a published or scheduled story"
+    else:
+        return None
+    return PHOTO_IN_PUBLIC_USE_MESSAGE.format(use=use)
 
 
 def can_edit(user, article: Article, *, status=None) -> bool:

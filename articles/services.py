@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core import audit
 
-from . import permissions
+from . import permissions, photo_rules
 from .models import (
     Article,
     ArticleSlugHistory,
@@ -363,6 +363,9 @@ def save_photo(*, photo: Photo, by: User) -> Photo:
         photo.uploaded_by = photo.uploaded_by or _staff(by)
     else:
         stored = Photo.objects.filter(pk=photo.pk).values("image", "renditions").first()
+        refusal = photo_rules.refusal(by, photo) if _checked(by) else None
+        if refusal:
+            raise PermissionDenied(refusal)
     # A file already in storage was checked when it was uploaded; reading it back on every
     # caption edit would fetch the whole original (from S3 in production) for nothing.
     unchanged_image = stored is not None and stored["image"] == photo.image.name

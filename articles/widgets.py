@@ -162,6 +162,20 @@ class HttpsUrlFieldsMixin:
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class StoryChoicesMixin:
+    """Foreign keys to stories offer, accept and print only the stories the user may see
+    (articles.permissions.visible_stories): a forged id gets "Select a valid choice", never
+    the headline of someone else's draft."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from .models import Article
+        from .permissions import visible_stories
+
+        if db_field.related_model is Article and "queryset" not in kwargs:
+            kwargs["queryset"] = visible_stories(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class PhotoPickerMixin:
     """Foreign keys to Photo get the autocomplete picker with a thumbnail preview."""
 

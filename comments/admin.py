@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.text import Truncator
 
+from articles.widgets import StoryChoicesMixin
+
 from . import services
 from .models import Comment
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(StoryChoicesMixin, admin.ModelAdmin):
     """The moderation queue: new comments wait here until an editor approves them."""
 
     list_display = ["excerpt", "name", "article", "status", "created_at", "moderated_by"]

@@ -3,14 +3,14 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from articles.widgets import HttpsUrlFieldsMixin, PhotoPickerMixin
+from articles.widgets import HttpsUrlFieldsMixin, PhotoPickerMixin, StoryChoicesMixin
 
 from . import services
 from .models import LiveUpdate
 
 
 @admin.register(LiveUpdate)
-class LiveUpdateAdmin(HttpsUrlFieldsMixin, PhotoPickerMixin, admin.ModelAdmin):
+class LiveUpdateAdmin(StoryChoicesMixin, HttpsUrlFieldsMixin, PhotoPickerMixin, admin.ModelAdmin):
     """Posting to live coverage: pick the live story, write, save. Newest first."""
 
     list_display = ["title", "article", "author", "published_at", "is_pinned", "full_story"]

@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 
+from articles.widgets import StoryChoicesMixin
 from subscriptions.models import Subscription
 
 from .admin_tools import IssueToolsMixin
@@ -86,7 +87,7 @@ class NewsletterAdmin(admin.ModelAdmin):
         )
 
 
-class IssueStoryInline(admin.TabularInline):
+class IssueStoryInline(StoryChoicesMixin, admin.TabularInline):
     model = IssueStory
     fields = ["position", "article"]
     readonly_fields = ["as_sent"]

@@ -159,6 +159,8 @@ class IssueToolsMixin:
 
     def send_test_view(self, request, pk):
         issue = self._issue(request, pk)
+        # A test send mails the issue out: it takes the right to send, not only to read.
+        self._require_send_permission(request)
         try:
             address = services.send_test(issue=issue, to_email=request.user.email)
         except ValidationError as error:

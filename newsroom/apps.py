@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class NewsroomConfig(AppConfig):
@@ -8,3 +9,9 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         from newsroom import checks  # noqa: F401  (registers the checks)
+
+
+class NewsroomAdminConfig(AdminConfig):
+    """django.contrib.admin with the newsroom's site (newsroom/admin_site.py) as admin.site."""
+
+    default_site = "newsroom.admin_site.NewsroomAdminSite"

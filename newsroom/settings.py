@@ -52,7 +52,8 @@ SITE_DESCRIPTION = env.str(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with "view on site" checked on the object (newsroom/admin_site.py).
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -45,15 +45,17 @@ def roles(db, django_user_model):
 
 
 class _FormReader(HTMLParser):
-    """Field values of the page's main form (#article_form), as a browser would submit them."""
+    """Field values of the page's main form (#article_form, or the admin's form of another
+    model: #<model_name>_form), as a browser would submit them."""
 
-    def __init__(self):
+    def __init__(self, form_id="article_form"):
         super().__init__()
+        self.form_id = form_id
         self.data, self.in_form, self.select, self.textarea = {}, False, None, None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == "article_form":
+        if tag == "form" and attrs.get("id") == self.form_id:
             self.in_form = True
         if not self.in_form:
             return
@@ -86,11 +88,12 @@ class _FormReader(HTMLParser):
             self.data[self.textarea] += data
 
 
-def change_form_data(client, url, **changes):
-    """GET the story form, keep every value it shows, apply `changes`, ready to POST."""
+def change_form_data(client, url, form_id="article_form", **changes):
+    """GET the story form (or another admin form), keep every value it shows, apply
+    `changes`, ready to POST."""
     page = client.get(url)
     assert page.status_code == 200, page.status_code
-    reader = _FormReader()
+    reader = _FormReader(form_id)
     reader.feed(page.content.decode())
     data = {key: value for key, value in reader.data.items() if "__prefix__" not in key}
     data.pop("csrfmiddlewaretoken", None)
