@@ -132,7 +132,16 @@ POLICY = {
     ("admin", "app newsletters"): _model_rule(audience=True, viewer=True),
     **{
         ("admin", f"app {label}"): {}
-        for label in ("auth", "axes", "django_tasks_database", "popularity", "pages")
+        for label in (
+            "auth",
+            "axes",
+            "django_tasks_database",
+            "popularity",
+            "pages",
+            "core",
+            "otp_totp",
+            "otp_static",
+        )
     },
     # --- stories ---
     **_crud(
@@ -261,6 +270,13 @@ POLICY = {
     **_nobody("axes.accesslog", "view", "change", "delete"),
     **_nobody("axes.accessfailurelog", "view", "change", "delete"),
     **_nobody("django_tasks_database.dbtaskresult", "view", "change", "delete"),
+    # Second factors: a superuser may list and remove someone's (a lost phone); nobody sees
+    # a secret (OTP_ADMIN_HIDE_SENSITIVE_DATA), so the authenticator's QR code and settings
+    # pages refuse everyone.
+    **_nobody("otp_totp.totpdevice", "view", "change", "delete"),
+    **_nobody("otp_static.staticdevice", "view", "change", "delete"),
+    # The audit log: superusers read it; nobody adds, changes or deletes an entry.
+    **_nobody("core.auditentry", "view", "change", "delete"),
 }
 
 # Actions on a story model as a whole (no object, so no state).
@@ -291,7 +307,11 @@ VIEWS = {
         "restore revision",
     ),
     "articles_article_preview": ("articles.article", "preview", None),
-    "articles_article_preview_link": ("articles.article", None, "make preview link"),
+    "articles_article_preview_link": (
+        "articles.article",
+        "make preview link",
+        "make preview link",
+    ),
     "articles_photo_thumbnail": ("articles.photo", "thumbnail", "thumbnail"),
     "taggit_tag_merge_tags": ("taggit.tag", "merge", "merge"),
     "auth_user_password_change": ("auth.user", "set password", "set password"),
@@ -310,6 +330,8 @@ VIEWS = {
     "newsletters_issue_uncertain": ("newsletters.newsletterissue", None, "settle uncertain"),
     "newsletters_issue_fill": ("newsletters.newsletterissue", None, "fill"),
     "newsletters_issue_progress": ("newsletters.newsletterissue", "progress", "progress"),
+    "otp_totp_totpdevice_config": ("otp_totp.totpdevice", None, None),
+    "otp_totp_totpdevice_qrcode": ("otp_totp.totpdevice", None, None),
 }
 
 # Bulk actions on a model's list, by the name the ModelAdmin gives them ((model, name) first).

@@ -469,6 +469,8 @@ STAFF_2FA_REQUIRED_ROLES = env.list(
 # A staff session unused this long is signed out (the next request asks for sign-in again).
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=60)
 OTP_TOTP_ISSUER = SITE_NAME
+# The admin never shows a device's secret (an authenticator's key or QR code, recovery codes).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Passkeys belong to SITE_URL's host name and are accepted from its origin only.
 # localhost works for development; a bare IP address such as 127.0.0.1 does not (browsers
 # refuse it). Changing the host orphans every passkey.

@@ -29,20 +29,31 @@ def _verify_with_test_device(sender, request, user, **kwargs):
     request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
 
 
-@pytest.fixture(autouse=True)
-def _second_factor_at_sign_in(request):
+@pytest.fixture(scope="session", autouse=True)
+def _second_factor_at_sign_in():
     """Every sign-in in a test (force_login, client.login, the admin's form in a browser)
     completes the second factor too, with a real enrolled device of that person, so the
     production gate (staffauth.middleware) lets the session through as it would after the
-    real step. Tests of the sign-in flow itself are marked `sign_in_flow` and walk it."""
-    if "sign_in_flow" in request.keywords:
-        yield
-        return
+    real step. Session-scoped, so module fixtures that sign people in get it as well."""
     from django.contrib.auth.signals import user_logged_in
 
     user_logged_in.connect(_verify_with_test_device, dispatch_uid="tests.second_factor")
     yield
     user_logged_in.disconnect(dispatch_uid="tests.second_factor")
+
+
+@pytest.fixture(autouse=True)
+def _walk_the_sign_in_flow(request):
+    """Tests of the sign-in flow itself are marked `sign_in_flow`: for them no second factor
+    is completed on their behalf."""
+    if "sign_in_flow" not in request.keywords:
+        yield
+        return
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.disconnect(dispatch_uid="tests.second_factor")
+    yield
+    user_logged_in.connect(_verify_with_test_device, dispatch_uid="tests.second_factor")
 
 
 @pytest.fixture(autouse=True)

@@ -186,12 +186,18 @@ def test_story_filters_and_search(admin_client, newsroom, params, expected):
 def test_story_filters_by_section_author_and_date(admin_client, newsroom):
     by_section = admin_client.get(STORIES_URL, {"section__id__exact": newsroom["politics"].pk})
     by_desk = admin_client.get(STORIES_URL, {"authors__id__exact": newsroom["desk"].pk})
-    today = timezone.localdate()
+    # The live story's own day in the newsroom's time zone (an hour before now may be
+    # yesterday there, just after midnight).
+    # Bounds as the admin's date filter writes them: local midnights with their offset.
+    midnight = timezone.localtime(newsroom["live"].publish_at).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    today = midnight.date()
     by_date = admin_client.get(
         STORIES_URL,
         {
-            "publish_at__gte": today.isoformat(),
-            "publish_at__lt": (today + timedelta(days=1)).isoformat(),
+            "publish_at__gte": str(midnight),
+            "publish_at__lt": str(midnight + timedelta(days=1)),
         },
     )
     by_year = admin_client.get(STORIES_URL, {"publish_at__year": today.year})

@@ -31,6 +31,8 @@ from django.template.response import SimpleTemplateResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import URLResolver
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from reversion.models import Version
 
 from articles import policy
@@ -38,6 +40,7 @@ from articles.models import Article, ArticleSlugHistory, PreviewLink
 from articles.policy import ANY, ROLES, STORY_STATES
 from articles.roles import EDITOR, REPORTER
 from comments.models import Comment
+from core.models import AuditEntry
 from newsletters.models import Delivery
 from pages.models import Page, SupportAppeal
 from popularity.models import ArticleDailyViews
@@ -215,6 +218,15 @@ def build_world(world):
             username="someone", ip_address="192.0.2.1", user_agent="x"
         ),
         "django_tasks_database.dbtaskresult": _task_result(subscriber),
+        "otp_totp.totpdevice": TOTPDevice.objects.create(
+            user=world.users["other reporter"], name="phone", confirmed=True
+        ),
+        "otp_static.staticdevice": StaticDevice.objects.create(
+            user=world.users["other reporter"], name="recovery codes", confirmed=True
+        ),
+        "core.auditentry": AuditEntry.objects.create(
+            action=AuditEntry.Action.SIGNED_IN, actor_username="someone", target="someone"
+        ),
     }
     for label, obj in stateless.items():
         _set(world, label, ANY, obj)
