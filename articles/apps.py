@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate
 
 
 class ArticlesConfig(AppConfig):
@@ -7,22 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from pagecache.signals import story_part_changed
+        from . import caching, permissions, photo_rules, revisions, roles, signals
+        from .models import Photo
 
-        from . import permissions, photo_rules, revisions, roles, signals
-        from .models import Correction, Photo, Section
-
-        for signal in (post_save, post_delete):
-            signal.connect(
-                signals.forget_navigation_sections,
-                sender=Section,
-                dispatch_uid="articles.forget_navigation_sections",
-            )
-        for signal in (post_save, post_delete):
-            # A correction shows on its story and on /corrections/.
-            signal.connect(
-                story_part_changed, sender=Correction, dispatch_uid="articles.correction_pages"
-            )
+        # Which of these rows change cached reader pages, and when stories go live.
+        caching.register()
         revisions.register_models()
         # Photos in public use change only with the rights to change public stories.
         photo_rules.register(permissions.photo_in_public_use)

@@ -14,9 +14,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from live.feed import feed_entries, feed_page
-from newsroom.context_processors import navigation_sections
-from pagecache.fragments import cached_fragment
+from pagecache import cached
 
+from .caching import navigation_sections
 from .models import Article, Author, Byline, Correction, RelatedEmbed, Section
 
 HOME_TOP_STORIES = 3
@@ -91,7 +91,7 @@ def rail_candidates():
     block shows (the page leaves its own story out), picks not yet told apart from featured.
 
     Five queries (featured, picks, their bylines, the News Feed's two), shared by all story
-    pages through the page cache's fragments.
+    pages as data kept on the page-cache generation (pagecache.cached).
     """
     # Cards never show the body: leaving it out keeps the shared copy small to unpickle.
     stories = (
@@ -110,7 +110,7 @@ class RailMixin:
     """The story page's side column and closing blocks: News Feed, Editors' Picks, Featured."""
 
     def get_rail_context(self, exclude_pk=None):
-        featured, picks, feed = cached_fragment("story-rail", rail_candidates, self.request)
+        featured, picks, feed = cached("story-rail", rail_candidates, request=self.request)
         # The same choice curated_stories() makes in SQL: this story left out, and a story
         # in one block only.
         featured = [story for story in featured if story.pk != exclude_pk][:STORY_FEATURED]
@@ -144,7 +144,7 @@ class HomeView(TemplateView):
         One short read of the section index per section (`pk IN (... LIMIT 4)` each), not a
         window over every story: on 10,000 stories that sort alone took half a second.
         """
-        sections = navigation_sections()
+        sections = navigation_sections(self.request)
         if not sections:
             return []
         newest = Q()

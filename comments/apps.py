@@ -1,5 +1,4 @@
-from django.apps import AppConfig, apps
-from django.db.models.signals import post_delete, post_save
+from django.apps import AppConfig
 
 
 class CommentsConfig(AppConfig):
@@ -7,12 +6,12 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        if not apps.is_installed("pagecache"):
-            return
-        from . import signals
+        from django.db.models import Q
+
+        import pagecache
+
         from .models import Comment
 
-        for signal in (post_save, post_delete):
-            signal.connect(
-                signals.comment_changed, sender=Comment, dispatch_uid="comments.comment_changed"
-            )
+        # Only approved comments are on story pages: a flood of pending ones (or a rejection
+        # of one) leaves the cache alone; approving or removing one retires it.
+        pagecache.shown_on_pages(Comment, public=Q(status=Comment.Status.APPROVED))

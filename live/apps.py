@@ -1,5 +1,4 @@
-from django.apps import AppConfig, apps
-from django.db.models.signals import post_delete, post_save
+from django.apps import AppConfig
 
 
 class LiveConfig(AppConfig):
@@ -7,12 +6,10 @@ class LiveConfig(AppConfig):
     verbose_name = "Live coverage"
 
     def ready(self):
-        if not apps.is_installed("pagecache"):
-            return
-        from . import signals
+        import pagecache
+        from articles.caching import public_story
+
         from .models import LiveUpdate
 
-        for signal in (post_save, post_delete):
-            signal.connect(
-                signals.update_changed, sender=LiveUpdate, dispatch_uid="live.update_changed"
-            )
+        # An update shows on its story page and in the News Feed while its story is public.
+        pagecache.shown_on_pages(LiveUpdate, public=public_story("article__"))

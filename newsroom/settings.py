@@ -491,7 +491,6 @@ READ_COUNT_FLUSH_SECONDS = env.int("READ_COUNT_FLUSH_SECONDS", default=60)
 READ_BEACON_RATE_LIMIT_PER_IP = env.str("READ_BEACON_RATE_LIMIT_PER_IP", default="60/m")
 MOST_POPULAR_DAYS = env.int("MOST_POPULAR_DAYS", default=7)
 MOST_POPULAR_COUNT = env.int("MOST_POPULAR_COUNT", default=5)
-MOST_POPULAR_CACHE_SECONDS = env.int("MOST_POPULAR_CACHE_SECONDS", default=300)
 # How often open pages ask for new News Feed items and live updates (seconds).
 NEWS_FEED_POLL_SECONDS = env.int("NEWS_FEED_POLL_SECONDS", default=30)
 LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=15)

@@ -1,6 +1,6 @@
 """Shared blocks: HTML that many pages show, rendered once per generation and set of values.
 
-    render_block("story-signup-box", "blocks/story_signup_box.html", request=request,
+    render_block("story-signup-box", "blocks/story-signup-box.html", request=request,
                  section_id=article.section_id)
 
     {% load pagecache_tags %}
@@ -14,23 +14,23 @@ because the template has no way to read it. With TEMPLATE_STRICT_VARIABLES on (t
 suite), looking up any other name raises UnknownVariable, even inside `{% if %}`.
 
 Values count by their keys (rows by pk, feed entries by `key`, lists item by item), anything
-else by its text; any change to the rows' content retires the generation. A request marked
-private (previews, signed-in staff: pagecache.private) neither reads nor writes a shared copy:
-its block is rendered fresh. With PAGE_CACHE_FRAGMENTS off every block is rendered fresh.
+else by its text; any change to the rows' content retires the generation. The HTML is kept
+like any value on the generation (pagecache.store), under Django's template-fragment key of
+the name and values. A block reads what it shows but was not given (the navigation, the
+offered newsletters) through a tag inside its template: that runs only when the block is
+rendered, once per generation.
 """
 
 import functools
-import hashlib
 
 from django.conf import settings
+from django.core.cache.utils import make_template_fragment_key
 from django.core.signals import setting_changed
 from django.template import Context, Engine
 from django.template.backends.django import get_installed_libraries
 from django.utils.safestring import mark_safe
 
-from .fragments import kept
-from .private import is_private
-from .state import state_for
+from .store import kept
 from .strict import RaisingMissing, UnknownVariable
 
 # Site-wide constants a block may show; never anything per request.
@@ -91,8 +91,9 @@ def identity(value):
 
 
 def render_block(name, template_name, *, request=None, **values):
-    """The block's HTML: this process's copy, else the shared one, else rendered from
-    `template_name` with `values` alone (and SITE_SETTINGS) and kept in both."""
+    """The block's HTML, rendered from `template_name` with `values` alone (and
+    SITE_SETTINGS) once per generation and set of values. The request only lends the
+    generation it read and says whether it is private; the template never sees it."""
 
     def build():
         context = BlockContext(
@@ -101,9 +102,7 @@ def render_block(name, template_name, *, request=None, **values):
         context.strict = settings.TEMPLATE_STRICT_VARIABLES
         return mark_safe(block_engine().get_template(template_name).render(context))  # noqa: S308
 
-    if not settings.PAGE_CACHE_FRAGMENTS or is_private(request):
-        return build()
-    state = state_for(request)
-    parts = [name, template_name] + [f"{key}={identity(values[key])}" for key in sorted(values)]
-    digest = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
-    return kept(f"pagecache:block:{state.generation}:{digest}", state, build)
+    key = make_template_fragment_key(
+        name, [template_name] + [f"{key}={identity(values[key])}" for key in sorted(values)]
+    )
+    return kept("block", key, build, request)

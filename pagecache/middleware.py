@@ -23,15 +23,14 @@ import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from .local import copies
 from .private import is_private
-from .state import MIN_LIFETIME, current_state_with, last_seen_generation
+from .state import state_for
+from .store import fetch, key_for, store
 
 STATUS_HEADER = "X-Page-Cache"
 # Worked out again for every answer rather than stored with the copy.
@@ -95,7 +94,9 @@ def params_for(request):
 
 def page_address(request):
     """What names the page in the cache (a digest of its URL and the parameters its view
-    reads), or None when the URL carries a value of one no copy is made for."""
+    reads), or None when the URL carries a value of one no copy is made for. Not Django's
+    get_cache_key: that keys every query string, so `?utm_source=...` or a made-up
+    parameter would make (or pass) a copy."""
     params = []
     for name in params_for(request):
         value = request.GET.get(name)
@@ -105,10 +106,6 @@ def page_address(request):
             params.append(f"{name}={value}")
     url = f"{request.scheme}://{request.get_host()}{request.path}?{'&'.join(params)}"
     return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
-
-
-def page_key(address, generation):
-    return f"pagecache:page:{generation}:{address}"
 
 
 def set_public_headers(response, lifetime):
@@ -185,32 +182,14 @@ class PageCacheMiddleware:
         if not settings.PAGE_CACHE_ENABLED:
             request.page_cache = Decision()
             return None
+        state = state_for(request)  # the page's blocks and data reuse it
         address = page_address(request)
-        guess = last_seen_generation()
-        entry = copies.get(page_key(address, guess)) if address and guess else None
-        if entry is not None:
-            # This process has the page for the generation it saw last: only the generation
-            # (and schedule) need reading, not the page itself.
-            state, fetched = current_state_with(None)
-            if state.generation != guess:
-                entry = None  # the page of the new generation is looked up below
-        else:
-            state, fetched = current_state_with(
-                lambda generation: [page_key(address, generation)] if address else []
-            )
-        key = page_key(address, state.generation) if address else None
+        key = key_for("page", address, state) if address else None
         request.page_cache = Decision(key, state)
-        request._pagecache_state = state  # the page's shared blocks reuse it (state_for)
-        if key is None:
-            return None
+        entry = fetch(key) if key else None
         if entry is None:
-            entry = fetched.get(key) if fetched is not None else cache.get(key)
-            if entry is None:
-                return None
-            copies.put(key, entry[0], entry)
-        expires_at, content, headers = entry
-        if expires_at <= time.time():
             return None
+        expires_at, (content, headers) = entry
         response = HttpResponse(content, headers=headers)
         set_public_headers(response, expires_at - time.time())
         response[STATUS_HEADER] = "hit"
@@ -257,14 +236,12 @@ class PageCacheMiddleware:
         else:
             own = parse_http_date_safe(response.get("Last-Modified", "")) or 0
             response["Last-Modified"] = http_date(max(own, state.last_modified))
-        if decision.key is not None and state.lifetime > MIN_LIFETIME:
+        if decision.key is not None:
             headers = {
                 name: value
                 for name, value in response.items()
                 if name.lower() not in UNSTORED_HEADERS
             }
-            entry = (state.expires_at, response.content, headers)
-            cache.set(decision.key, entry, state.timeout)
-            copies.put(decision.key, state.expires_at, entry)
-            response[STATUS_HEADER] = "miss"
+            if store(decision.key, state, (response.content, headers)):
+                response[STATUS_HEADER] = "miss"
         return response

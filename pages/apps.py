@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class PagesConfig(AppConfig):
@@ -7,11 +6,10 @@ class PagesConfig(AppConfig):
     verbose_name = "Pages and appeals"
 
     def ready(self):
-        from . import cache
+        import pagecache
+
         from .models import Page, SupportAppeal
 
-        for signal in (post_save, post_delete):
-            signal.connect(cache.forget_site_pages, sender=Page, dispatch_uid="pages.pages")
-            signal.connect(
-                cache.forget_support_appeal, sender=SupportAppeal, dispatch_uid="pages.appeal"
-            )
+        # The More menu and footer list the pages, and the appeal sits under every story.
+        pagecache.shown_on_pages(Page)
+        pagecache.shown_on_pages(SupportAppeal)

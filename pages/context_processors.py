@@ -1,13 +1,13 @@
 from django.utils.functional import SimpleLazyObject
 
-from .cache import site_page_links
+from .site import site_page_links
 
 
 class SitePages:
     """Published static pages for the header's More menu and the footer."""
 
-    def __init__(self):
-        self.links = site_page_links()
+    def __init__(self, request=None):
+        self.links = site_page_links(request)
 
     @property
     def menu(self):
@@ -19,5 +19,5 @@ class SitePages:
 
 
 def site_pages(request):
-    # Lazy: one cache read shared by the header and the footer, none on pages without them.
-    return {"site_pages": SimpleLazyObject(SitePages)}
+    # Lazy: one read shared by the header and the footer, none on pages without them.
+    return {"site_pages": SimpleLazyObject(lambda: SitePages(request))}

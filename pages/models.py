@@ -1,5 +1,5 @@
 """Editorial content that is not a story: static pages (About, Team, Jobs…) and the support
-appeal shown under stories. Both are edited in the admin and cached for readers (pages.cache).
+appeal shown under stories. Both are edited in the admin and cached for readers (pages.site).
 """
 
 from django.core.exceptions import ValidationError

@@ -62,11 +62,31 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def page_cache(settings):
+    """Every cache on, as in production: pages, shared blocks and data (the test run has them
+    off, see pyproject.toml), with the default bound."""
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_FRAGMENTS = True
+    settings.PAGE_CACHE_STALE_SECONDS = 5
+    settings.PAGE_CACHE_STALE_WHILE_REVALIDATE = 10
+    return settings
+
+
+@pytest.fixture
+def shared_blocks(page_cache):
+    """Shared blocks and data kept, pages rendered every time: what a page-cache miss does.
+    Kept for five minutes, so a count never depends on how fast a busy machine runs."""
+    page_cache.PAGE_CACHE_ENABLED = False
+    page_cache.PAGE_CACHE_STALE_SECONDS = 300
+    return page_cache
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
-    from pagecache.local import copies
+    from pagecache.store import copies
 
     cache.clear()
     copies.clear()

@@ -147,9 +147,9 @@ def web_url(value):
 
 @register.simple_tag
 def navigation_sections():
-    """The sections in the header and footer (cached), for the shared blocks that show them:
+    """The sections in the header and footer, for the shared blocks that show them:
     {% navigation_sections as nav_sections %}."""
-    from newsroom.context_processors import navigation_sections
+    from articles.caching import navigation_sections
 
     return navigation_sections()
 

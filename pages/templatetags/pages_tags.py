@@ -1,11 +1,13 @@
-"""{% support_appeal %}: the donation appeal under stories (pages.cache keeps it query-free).
-{% site_pages as site_pages %}: the static pages for the menu and footer blocks."""
+"""Tags for the shared blocks that show this app's rows (they get no request or context):
+{% site_pages as site_pages %}: the static pages for the menu and footer (.menu, .footer);
+{% donation_appeal as appeal %}: the support appeal with its links, or None
+(blocks/support-appeal.html, shown under stories by {% shared_block "support-appeal" %})."""
 
 from django import template
 from django.conf import settings
 
-from pages.cache import current_appeal
 from pages.context_processors import SitePages
+from pages.site import current_appeal
 
 register = template.Library()
 
@@ -20,19 +22,20 @@ def donation_link(amount=None):
 
 @register.simple_tag
 def site_pages():
-    """The static pages of the More menu and the footer, for the shared blocks that show
-    them: {% site_pages as site_pages %} (.menu, .footer)."""
     return SitePages()
 
 
-@register.inclusion_tag("includes/support_appeal.html")
-def support_appeal():
-    # No donation page configured: an appeal with nowhere to go is not shown at all.
+@register.simple_tag
+def donation_appeal():
+    """A dict for the appeal block, or None: no appeal is active, or no donation page is
+    configured (an appeal with nowhere to go is not shown at all)."""
     appeal = current_appeal() if settings.DONATION_URL else None
     if appeal is None:
-        return {"appeal": None}
+        return None
     return {
-        "appeal": appeal,
+        "heading": appeal.heading,
+        "paragraphs": appeal.paragraphs,
+        "button_label": appeal.button_label,
         "donation_url": donation_link(),
         "amounts": [
             (f"{appeal.currency_symbol}{amount}", donation_link(amount))

@@ -1,44 +1,20 @@
 from django import template
-from django.core.cache import cache
-from django.db import transaction
 
 from newsletters.models import Newsletter
 from subscriptions.forms import SignupForm, consent_line
 
 register = template.Library()
 
-OFFERED_VERSION_KEY = "subscriptions:offered:version"
-OFFERED_TIMEOUT = 600
-
-
-def forget_offered_newsletters():
-    """Drop every cached offer at once by moving to a new key version."""
-    try:
-        cache.incr(OFFERED_VERSION_KEY)
-    except ValueError:
-        cache.set(OFFERED_VERSION_KEY, 1, None)
-
-
-def newsletters_changed(**kwargs):
-    """Receiver for Newsletter changes (connected in SubscriptionsConfig.ready())."""
-    transaction.on_commit(forget_offered_newsletters)
-
 
 @register.simple_tag
 def offered_newsletters(section=None):
     """What a signup box offers on a page of `section` (a Section, its id, or None: the site's
-    default newsletters), cached: every story page asks and the answer rarely changes.
+    default newsletters). Used inside the signup boxes' shared blocks, so read once per
+    generation and section; newsletters are declared site-wide (NewslettersConfig.ready()).
 
-        {% offered_newsletters article.section_id as signup_newsletters %}
+        {% offered_newsletters section_id as signup_newsletters %}
     """
-    section_id = getattr(section, "pk", section) or 0
-    version = cache.get_or_set(OFFERED_VERSION_KEY, 1, None)
-    key = f"subscriptions:offered:{version}:{section_id}"
-    newsletters = cache.get(key)
-    if newsletters is None:
-        newsletters = Newsletter.objects.offered_for(section_id or None)
-        cache.set(key, newsletters, OFFERED_TIMEOUT)
-    return newsletters
+    return Newsletter.objects.offered_for(getattr(section, "pk", section) or None)
 
 
 @register.inclusion_tag("subscriptions/includes/signup_box.html")

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 
 from comments import services
 from comments.models import Comment
+from tests.articles.test_queries import BLOCKS_ON, STORY_PAGE_QUERIES
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,14 +177,14 @@ def test_drafts_take_no_comments(client):
 
 @pytest.mark.parametrize("count", [1, 20])
 def test_story_page_costs_the_same_whatever_the_number_of_comments(
-    client, django_assert_num_queries, story, count
+    client, django_assert_num_queries, story, count, shared_blocks
 ):
     for number in range(count):
         Comment.objects.create(article=story, status="approved", **{**READER, "name": f"R{number}"})
     client.get(story.get_absolute_url())
 
-    # tests/articles/test_queries.py's story page less the bylines of other stories (none here)
-    with django_assert_num_queries(9):
+    # tests/articles/test_queries.py's story page: its own queries, comments among them
+    with django_assert_num_queries(STORY_PAGE_QUERIES[BLOCKS_ON]):
         html = story_html(client, story)
     assert html.count('class="comment"') == count
 

@@ -59,10 +59,12 @@ def test_index_lists_public_newsletters_with_a_signup_form(client, newsletter):
     assert f'href="{reverse("newsletters:archive", args=["weekend"])}"' in html
 
 
-def test_index_query_count_does_not_grow_with_newsletters(client, django_assert_num_queries):
+def test_index_query_count_does_not_grow_with_newsletters(
+    client, django_assert_num_queries, shared_blocks
+):
     for n in range(6):
         NewsletterFactory(slug=f"list-{n}", name=f"List {n}")
-    client.get(reverse("newsletters:index"))  # the navigation sections are cached after this
+    client.get(reverse("newsletters:index"))  # warms the shared blocks and data
     with django_assert_num_queries(1):  # the newsletters
         client.get(reverse("newsletters:index"))
 
@@ -102,7 +104,7 @@ def test_archive_of_a_private_or_unknown_newsletter_is_404(client):
     assert client.get(reverse("newsletters:archive", args=["nope"])).status_code == 404
 
 
-def test_archive_query_count(client, newsletter, django_assert_num_queries):
+def test_archive_query_count(client, newsletter, django_assert_num_queries, shared_blocks):
     for n in range(5):
         sent_issue(newsletter, days_ago=n + 1, subject=f"Issue {n}")
     client.get(reverse("newsletters:archive", args=["morning"]))  # caches the navigation
@@ -130,7 +132,9 @@ def test_issue_page_shows_the_issue_as_sent(client, newsletter, section):
     assert f'href="{newsletter.get_absolute_url()}"' in html
 
 
-def test_issue_page_query_count(client, newsletter, section, django_assert_num_queries):
+def test_issue_page_query_count(
+    client, newsletter, section, django_assert_num_queries, shared_blocks
+):
     issue = sent_issue(newsletter, days_ago=1, subject="Five stories")
     add_stories(
         issue,

@@ -9,7 +9,7 @@ from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
 
 from articles.models import PreviewLink
-from pagecache.local import copies
+from pagecache.store import copies
 from tests.articles.reader_helpers import full_story
 from tests.articles.workflow_helpers import roles  # noqa: F401
 from tests.factories import ArticleFactory, SectionFactory

@@ -1,5 +1,6 @@
-"""The story rail (Featured, Editors' Picks, News Feed) is built once and shared by every
-story page until the pages are retired: a page-cache miss costs only the story's own queries.
+"""The story rail (Featured, Editors' Picks, News Feed) is data kept on the generation, built
+once and shared by every story page until the pages are retired: with the shared blocks, a
+page-cache miss costs only the story's own queries.
 """
 
 import re
@@ -14,9 +15,10 @@ from freezegun import freeze_time
 
 from articles import services
 from articles.views import rail_candidates
-from pagecache.fragments import cached_fragment
+from pagecache import cached
 from pagecache.state import bump_generation
 from tests.articles.reader_helpers import full_story
+from tests.articles.test_queries import ALL_OFF, BLOCKS_ON, STORY_PAGE_QUERIES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -57,14 +59,16 @@ def test_a_second_story_page_reuses_the_rail(client, stories, settings):
     first, second = stories[0].get_absolute_url(), stories[1].get_absolute_url()
     settings.PAGE_CACHE_ENABLED = False  # every request renders: fragments alone are measured
     settings.PAGE_CACHE_FRAGMENTS = False
-    client.get(first)  # navigation and other long-lived caches
+    client.get(first)
     without_fragments, _ = queries_for(client, second)
 
     settings.PAGE_CACHE_FRAGMENTS = True
-    client.get(first)  # builds the rail
+    client.get(first)  # builds the rail and the shared blocks
     with_fragments, _ = queries_for(client, second)  # a page-cache miss
 
-    assert with_fragments == without_fragments - RAIL_QUERIES
+    assert with_fragments == STORY_PAGE_QUERIES[BLOCKS_ON]  # the story's own
+    assert without_fragments == STORY_PAGE_QUERIES[ALL_OFF]
+    assert STORY_PAGE_QUERIES[ALL_OFF] - STORY_PAGE_QUERIES[BLOCKS_ON] > RAIL_QUERIES
 
 
 def test_each_page_leaves_its_own_story_out_of_the_shared_rail(client, stories):
@@ -102,8 +106,8 @@ def test_the_rail_follows_a_curation_change(client, stories, django_capture_on_c
 def test_with_fragments_off_the_rail_is_built_every_time(stories, settings):
     settings.PAGE_CACHE_FRAGMENTS = False
     with CaptureQueriesContext(connection) as captured:
-        cached_fragment("story-rail", rail_candidates)
-        cached_fragment("story-rail", rail_candidates)
+        cached("story-rail", rail_candidates)
+        cached("story-rail", rail_candidates)
     assert len(captured) == 2 * RAIL_QUERIES
 
 

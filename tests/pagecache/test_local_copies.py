@@ -1,4 +1,4 @@
-"""Copies each process keeps of cached pages and blocks (pagecache.local): read once from
+"""Copies each process keeps of cached pages and blocks (pagecache.store): read once from
 the shared cache, never staler than it, bounded in number."""
 
 import pytest
@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.test import Client
 from freezegun import freeze_time
 
-from pagecache.local import LocalCopies, copies
 from pagecache.state import bump_generation
+from pagecache.store import LocalCopies, copies
 from tests.articles.reader_helpers import full_story
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -80,9 +80,9 @@ def test_copies_are_bounded_least_recently_used_first(settings):
     far = 4_000_000_000
     local.put("a", far, "A")
     local.put("b", far, "B")
-    assert local.get("a") == "A"  # "b" is now the least recently used
+    assert local.get("a") == (far, "A")  # "b" is now the least recently used
     local.put("c", far, "C")
-    assert (local.get("a"), local.get("b"), local.get("c")) == ("A", None, "C")
+    assert (local.get("a"), local.get("b"), local.get("c")) == ((far, "A"), None, (far, "C"))
     assert len(local) == 2
 
 
@@ -104,8 +104,8 @@ def test_none_kept_when_switched_off(settings, monkeypatch):
 
 
 def test_a_page_that_misses_reads_the_generation_once(monkeypatch):
-    """The lookup, the story rail's fragment, the shared blocks and Most popular share one read
-    (pagecache.state.state_for): with Redis, each read is a round trip."""
+    """The lookup, the story rail, the shared blocks and the data read inside them share one
+    read (pagecache.state.state_for): with Redis, each read is a round trip."""
     from pagecache.state import GENERATION_KEY
 
     story = full_story()

@@ -106,7 +106,7 @@ def test_current_page_is_marked_in_the_menu(client):
 
 
 def test_menu_is_cached_and_refreshed_when_a_page_changes(
-    client, django_assert_num_queries, django_capture_on_commit_callbacks
+    client, shared_blocks, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     page = make_page(slug="about", title="About us")
     client.get("/about/")

@@ -244,11 +244,11 @@ def test_bad_unsubscribe_token_is_a_friendly_page(client):
 
 
 def test_preferences_page_switches_newsletters(
-    client, newsletter, weekly, django_assert_num_queries
+    client, newsletter, weekly, django_assert_num_queries, shared_blocks
 ):
     subscriber = active_subscriber(newsletter)
     url = tokens.preferences_url(subscriber)
-    client.get(url)  # warms the site-wide navigation cache
+    client.get(url)  # warms the shared blocks and data
     # the subscriber, their subscriptions, the newsletters offered
     with django_assert_num_queries(PREFERENCES_QUERIES):
         page = client.get(url)
@@ -266,7 +266,7 @@ def test_preferences_page_switches_newsletters(
 
 
 def test_preferences_page_query_count_does_not_grow_with_newsletters(
-    client, newsletter, django_assert_num_queries
+    client, newsletter, django_assert_num_queries, shared_blocks
 ):
     subscriber = active_subscriber(newsletter)
     for _ in range(6):
