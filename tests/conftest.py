@@ -82,6 +82,22 @@ def shared_blocks(page_cache):
     return page_cache
 
 
+@pytest.fixture(params=["caches off", "every cache on"])
+def reader_caches(request, monkeypatch):
+    """Runs a reader-page test twice: with the caches off (the test run's default) and with
+    every cache on, as in production. Tests never commit, so with the caches on a change
+    retires the generation at once, as its commit would (pagecache.invalidate_pages)."""
+    if request.param == "every cache on":
+        import types
+
+        import pagecache.state
+
+        request.getfixturevalue("page_cache")
+        at_once = types.SimpleNamespace(on_commit=lambda callback, **kwargs: callback())
+        monkeypatch.setattr(pagecache.state, "transaction", at_once)
+    return request.param
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

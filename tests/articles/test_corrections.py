@@ -18,7 +18,7 @@ from articles.models import Correction
 from tests.articles.workflow_helpers import change_form_data, roles  # noqa: F401
 from tests.factories import ArticleFactory, AuthorFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reader_caches")]
 
 
 def json_ld(html):

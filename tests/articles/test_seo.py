@@ -12,7 +12,7 @@ from articles.models import Article, Byline
 from tests.articles.reader_helpers import full_story, start_tags
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reader_caches")]
 
 
 def get_html(client, url):

@@ -9,7 +9,7 @@ from articles.models import Article, Byline, RelatedEmbed
 from tests.articles.reader_helpers import full_story, photo_with_renditions, start_tags
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reader_caches")]
 
 
 def page(client, url, status=200):

@@ -12,7 +12,7 @@ from tests.factories import ArticleFactory, AuthorFactory
 from tests.newsletters.factories import IssueFactory, add_stories
 from tests.subscriptions.factories import NewsletterFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reader_caches")]
 Status = NewsletterIssue.Status
 
 

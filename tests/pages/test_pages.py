@@ -7,7 +7,7 @@ from django.core.management import call_command
 from pages.models import Page
 from tests.articles.reader_helpers import start_tags
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reader_caches")]
 
 
 def make_page(**fields):

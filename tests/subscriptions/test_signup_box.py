@@ -8,7 +8,7 @@ from django.urls import reverse
 from tests.factories import ArticleFactory, SectionFactory
 from tests.subscriptions.factories import NewsletterFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reader_caches")]
 
 
 def test_home_offers_the_site_default_newsletter(client, newsletter, weekly):
