@@ -4,7 +4,7 @@ Staff open a preview from the admin (ArticleAdmin's preview page); anyone holdin
 PreviewLink opens /preview/<signed token>/. Both render the story page's own view and
 template with a banner, and are never cached: `private, no-store`, `X-Robots-Tag: noindex`,
 and marked private (pagecache.private), so they neither read nor write any shared page,
-block or fragment: a draft, its address or its token can never end up in a shared copy.
+block or data: a draft, its address or its token can never end up in a shared copy.
 """
 
 from django.core.signing import BadSignature, Signer

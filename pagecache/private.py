@@ -1,6 +1,6 @@
 """Requests whose pages are their own: previews of unpublished stories and signed-in staff.
 
-They neither read nor write any shared copy (pages, blocks, fragments): what they render
+They neither read nor write any shared copy (pages, blocks, data): what they render
 may show what readers must not see, and what is shared must not depend on them. Preview
 views are marked by `private_view` (or `mark_private` inside a shared helper); a signed-in
 user is recognised by the session, looked up only when the request carries a cookie.

@@ -122,9 +122,11 @@ def current_state():
     return CacheState(generation=token, expires_at=expires_at, changed_at=changed_at, read_at=now)
 
 
-# The state a value is being built under (pagecache.store.kept): data a block's template
-# reads through a tag, which has no request, is kept under the block's own generation.
+# What a value is being built under (pagecache.store.kept): a CacheState, so data a block's
+# template reads through a tag (which has no request) is kept under the block's generation,
+# or PRIVATE, so a block rendered for a private request reads nothing shared either.
 building_under = contextvars.ContextVar("pagecache_building_under", default=None)
+PRIVATE = "private"
 
 
 def state_for(request):
@@ -132,7 +134,8 @@ def state_for(request):
     page's blocks and data share one read. Without a request: the state of the block being
     built, else read now (a command)."""
     if request is None:
-        return building_under.get() or current_state()
+        under = building_under.get()
+        return under if isinstance(under, CacheState) else current_state()
     state = getattr(request, "_pagecache_state", None)
     if state is None:
         state = current_state()

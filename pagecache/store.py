@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from .private import is_private
-from .state import MIN_LIFETIME, building_under, state_for
+from .state import MIN_LIFETIME, PRIVATE, building_under, state_for
 
 
 class LocalCopies:
@@ -97,20 +97,26 @@ def store(key, state, value):
 
 def kept(kind, name, build, request):
     """The value kept under (kind, name) for this generation, else `build()`, kept."""
-    if not settings.PAGE_CACHE_FRAGMENTS or is_private(request):
+    if not settings.PAGE_CACHE_FRAGMENTS:
         return build()
+    if is_private(request) or building_under.get() is PRIVATE:
+        return built_under(PRIVATE, build)
     state = state_for(request)
     key = key_for(kind, name, state)
     entry = fetch(key)
     if entry is not None:
         return entry[1]
-    token = building_under.set(state)
-    try:
-        value = build()
-    finally:
-        building_under.reset(token)
+    value = built_under(state, build)
     store(key, state, value)
     return value
+
+
+def built_under(under, build):
+    token = building_under.set(under)
+    try:
+        return build()
+    finally:
+        building_under.reset(token)
 
 
 def cached(name, build, *, request=None):
