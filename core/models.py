@@ -15,6 +15,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         SIGNED_IN = "signed_in", "Signed in (password)"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGNED_OUT = "signed_out", "Signed out"
         SECOND_FACTOR_PASSED = "second_factor_passed", "Second factor passed"
         SECOND_FACTOR_FAILED = "second_factor_failed", "Second factor failed"
         SECOND_FACTOR_ADDED = "second_factor_added", "Second factor added"
