@@ -157,3 +157,17 @@ def test_staff_can_preview_a_withdrawn_story(client, roles):
     assert response.status_code == 200
     assert "Taken down for a legal review" in response.content.decode()
     assert_private(response)
+
+
+def test_a_live_draft_with_no_time_and_no_updates_previews(client, roles):
+    """A live story planned ahead (no publish time yet, no updates) previews with its
+    structured data, instead of failing on the missing times."""
+    draft = ArticleFactory(
+        status="draft", publish_at=None, is_live=True, headline="Election night: live"
+    )
+    client.force_login(roles["editor"])
+
+    response = client.get(f"/admin/articles/article/{draft.pk}/preview/")
+
+    assert response.status_code == 200
+    assert "Election night: live" in response.content.decode()
