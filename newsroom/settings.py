@@ -390,11 +390,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Load balancers probe over plain HTTP; everything else is redirected to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # newsroom/health.py, at /healthz
 # Browser features no page of ours uses, switched off for us and every embedded frame
-# (newsroom/security.py). Embeds keep what their iframe `allow` attribute asks for.
+# (newsroom/security.py). Embeds keep what their iframe `allow` attribute asks for. Only
+# features browsers know: an unknown one prints a console warning on every page
+# (tests/security/test_browser_csp.py checks Chromium's console).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "accelerometer", "ambient-light-sensor", "bluetooth", "browsing-topics", "camera",
+        "accelerometer", "browsing-topics", "camera",
         "display-capture", "geolocation", "gyroscope", "hid", "magnetometer", "microphone",
         "midi", "payment", "serial", "usb",
     )
