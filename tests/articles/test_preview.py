@@ -171,3 +171,13 @@ def test_a_live_draft_with_no_time_and_no_updates_previews(client, roles):
 
     assert response.status_code == 200
     assert "Election night: live" in response.content.decode()
+
+
+def test_a_draft_with_no_time_shows_no_dangling_separator(client, roles, draft):
+    client.force_login(roles["editor"])
+
+    html = client.get(f"/admin/articles/article/{draft.pk}/preview/").content.decode()
+
+    dateline = html[html.index('class="story__dateline"') :]
+    dateline = dateline[: dateline.index("</p>")]
+    assert "min read" in dateline and "·" not in dateline and "<time" not in dateline
