@@ -44,9 +44,7 @@ def new_key(request) -> None:
     person's session row follows the key."""
     old_key = request.session.session_key
     request.session.cycle_key()
-    StaffSession.objects.filter(session_key=old_key).update(
-        session_key=request.session.session_key
-    )
+    StaffSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
 
 
 def signed_out(request) -> None:
