@@ -1,20 +1,13 @@
 // Safe editing on the story form (articles/admin_editing.py): a heartbeat that tells the
 // server this story is open and shows who else has it open, and an autosave of what is typed
 // every 30 s into a recovery copy (never over the story). Settings come from data- attributes
-// on #story-editing; no inline script, so the admin's strict CSP needs no exception.
+// on #story-editing and the JSON block #autosaved-fields; no inline script, so the admin's
+// strict CSP needs no exception.
 "use strict";
 (function () {
-  const AUTOSAVED = [
-    "headline",
-    "slug",
-    "dek",
-    "body",
-    "tags",
-    "lead_photo_caption",
-    "audio_transcript_url",
-    "audio_transcript",
-    "editor_notes",
-  ];
+  // The fields to autosave: articles/editing.py AUTOSAVED_FIELDS, written into the page.
+  const fieldList = document.getElementById("autosaved-fields");
+  const AUTOSAVED = fieldList ? JSON.parse(fieldList.textContent) : [];
 
   function csrfToken(form) {
     const input = form.querySelector("input[name=csrfmiddlewaretoken]");
