@@ -21,6 +21,7 @@ from core import audit
 
 from . import permissions, photo_rules
 from .models import (
+    PUBLIC_STATUSES,
     Article,
     ArticleSlugHistory,
     Byline,
@@ -33,7 +34,6 @@ from .roles import EDITOR
 
 # What a reader sees of a story. Changing one of these after publication shows "Updated …".
 READER_VISIBLE_FIELDS = ("headline", "dek", "body", "lead_photo_id", "lead_photo_caption")
-PUBLIC_STATUSES = frozenset({Article.Status.PUBLISHED, Article.Status.SCHEDULED})
 # Moves into these statuses are security-relevant: they put words on the site under the
 # outlet's name, or take them down (core.audit).
 AUDITED_STATUSES = {

@@ -5,10 +5,6 @@
 // strict CSP needs no exception.
 "use strict";
 (function () {
-  // The fields to autosave: articles/editing.py AUTOSAVED_FIELDS, written into the page.
-  const fieldList = document.getElementById("autosaved-fields");
-  const AUTOSAVED = fieldList ? JSON.parse(fieldList.textContent) : [];
-
   function csrfToken(form) {
     const input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -59,9 +55,9 @@
     });
   }
 
-  function typedFields(form) {
+  function typedFields(form, autosaved) {
     const fields = { story: "" };
-    for (const name of AUTOSAVED) {
+    for (const name of autosaved) {
       const field = form.elements.namedItem(name);
       if (field && "value" in field) fields[name] = field.value;
     }
@@ -71,15 +67,18 @@
   function startAutosave(root, form) {
     const url = root.dataset.autosaveUrl;
     const status = document.getElementById("autosave-status");
-    if (!url) return;
-    let lastSent = JSON.stringify(typedFields(form));
+    // The fields to save: articles/editing.py AUTOSAVED_FIELDS, written into the page.
+    const fieldList = document.getElementById("autosaved-fields");
+    if (!url || !fieldList) return;
+    const autosaved = JSON.parse(fieldList.textContent);
+    let lastSent = JSON.stringify(typedFields(form, autosaved));
     let submitting = false;
     form.addEventListener("submit", () => {
       submitting = true;
     });
     const save = () => {
       if (submitting) return;
-      const fields = typedFields(form);
+      const fields = typedFields(form, autosaved);
       const snapshot = JSON.stringify(fields);
       if (snapshot === lastSent) return;
       fields.story = root.dataset.storyKey;
@@ -97,7 +96,7 @@
     // A tab closed between two autosaves still leaves its last words on the server.
     window.addEventListener("pagehide", () => {
       if (submitting) return;
-      const fields = typedFields(form);
+      const fields = typedFields(form, autosaved);
       if (JSON.stringify(fields) === lastSent) return;
       fields.story = root.dataset.storyKey;
       const body = new FormData();
