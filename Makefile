@@ -90,7 +90,7 @@ bench-pages: $(STAMP) chromium $(BENCH_NODE)
 # DEBUG stays off so Django does not keep a log of every query.
 
 bench-newsletters: $(STAMP)
-	DEBUG=false ALLOW_INSECURE_KEY=true $(BIN)/python manage.py bench_newsletters $(BENCH_ARGS)
+	DEBUG=false ALLOW_INSECURE_KEY=true $(BIN)/python bench/newsletters.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
