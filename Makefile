@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEV_ENV := DEBUG=true
+DEV_ENV := DEBUG=true DEMO=true
 # apt-get needs root: use sudo when we are not root and it exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
@@ -90,7 +90,7 @@ bench-pages: $(STAMP) chromium $(BENCH_NODE)
 # DEBUG stays off so Django does not keep a log of every query.
 
 bench-newsletters: $(STAMP)
-	DEBUG=false ALLOW_INSECURE_KEY=true $(BIN)/python manage.py bench_newsletters $(BENCH_ARGS)
+	DEBUG=false ALLOW_INSECURE_KEY=true $(BIN)/python bench/newsletters.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -25,6 +25,7 @@ from .forms import (
     SectionAdminForm,
 )
 from .models import (
+    PUBLIC_STATUSES,
     Article,
     ArticleSlugHistory,
     Author,
@@ -247,9 +248,7 @@ class StatusFilter(admin.SimpleListFilter):
         if value == "live":
             return queryset.published()
         if value == "scheduled":
-            return queryset.filter(
-                status__in=services.PUBLIC_STATUSES, publish_at__gt=timezone.now()
-            )
+            return queryset.scheduled()
         if value in {"draft", "in_review", "withdrawn"}:
             return queryset.filter(status=value)
         return queryset
@@ -556,7 +555,7 @@ class ArticleAdmin(
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, article):
-        if article.status in services.PUBLIC_STATUSES:
+        if article.status in PUBLIC_STATUSES:
             key, label = (
                 ("live", "Published") if article.is_published else ("scheduled", "Scheduled")
             )

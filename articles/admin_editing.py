@@ -194,6 +194,7 @@ class EditingAdminMixin:
             "heartbeat_seconds": editing.PRESENCE_HEARTBEAT_SECONDS,
             "autosave_url": reverse("admin:articles_article_autosave"),
             "autosave_seconds": editing.AUTOSAVE_SECONDS,
+            "autosaved_fields": editing.AUTOSAVED_FIELDS,
             "story_key": key,
             "draft": draft,
             "restored": getattr(request, "restored_autosave", None),

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,7 +20,14 @@ from django.utils.html import format_html, format_html_join
 
 from . import permissions, services
 from .forms import PreviewLinkForm
-from .models import Article, Correction, PreviewLink, StatusChange, records_kept_on_delete
+from .models import (
+    PUBLIC_STATUSES,
+    Article,
+    Correction,
+    PreviewLink,
+    StatusChange,
+    records_kept_on_delete,
+)
 
 # Fields only an editor may change (curation and the publish time).
 EDITOR_ONLY_FIELDS = (
@@ -60,9 +66,7 @@ class WorkflowAdminMixin:
         if permissions.can_edit_any(request.user):
             return queryset
         # A reporter's list: their own stories, and what readers can already see (for cards).
-        return queryset.filter(
-            permissions.own_filter(request.user) | Q(status__in=services.PUBLIC_STATUSES)
-        )
+        return queryset.filter(permissions.own_or_released_filter(request.user))
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -303,7 +307,7 @@ def _with_status_check(form_class, user):
             if status == Article.Status.WITHDRAWN and not permissions.can_withdraw(user):
                 raise ValidationError(services.NOT_WITHDRAWER_MESSAGE)
             if (
-                status in services.PUBLIC_STATUSES or stored in services.PUBLIC_STATUSES
+                status in PUBLIC_STATUSES or stored in PUBLIC_STATUSES
             ) and not permissions.can_publish(user):
                 raise ValidationError(services.NOT_PUBLISHER_MESSAGE)
             return status

@@ -86,6 +86,11 @@ INSTALLED_APPS = [
     "pagecache",
     "newsroom.apps.NewsroomConfig",
 ]
+# The demo outlet and its commands (load_demo, ensure_demo_staff): installed only when asked
+# for, DEBUG on or off, so a live site carries none of it. `make run` sets it.
+DEMO = env.bool("DEMO", default=False)
+if DEMO:
+    INSTALLED_APPS += ["demo"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

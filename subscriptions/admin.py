@@ -21,7 +21,6 @@ from newsletters.models import Newsletter
 
 from . import admin_views, services
 from .models import ConsentEvent, Subscriber, Subscription, Suppression, email_hash
-from .tasks import send_confirmation_email_task
 
 
 class NewsletterFilter(admin.SimpleListFilter):
@@ -180,58 +179,47 @@ class SubscriberAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _confirm_page(self, request, queryset, *, action, title, template, **context):
-        return TemplateResponse(
-            request,
-            template,
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "opts": self.model._meta,
-                "subscribers": queryset,
-                "action": action,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-                **context,
-            },
-        )
+    def _after_confirmation(self, request, queryset, *, action, title, template, apply, done):
+        """A destructive action's two steps: first a page listing the people and asking
+        "Yes, …?", then, once confirmed, `apply` to each of them (it returns whether anything
+        changed) and `done` with the count as the message."""
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                template,
+                {
+                    **self.admin_site.each_context(request),
+                    "title": title,
+                    "opts": self.model._meta,
+                    "subscribers": queryset,
+                    "action": action,
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
+        count = sum(bool(apply(subscriber)) for subscriber in queryset)
+        self.message_user(request, done.format(count=count))
+        return None
 
     @admin.action(description="Unsubscribe from every newsletter", permissions=["change"])
     def unsubscribe_selected(self, request, queryset):
-        if request.POST.get("confirm") != "yes":
-            return self._confirm_page(
-                request,
-                queryset,
-                action="unsubscribe_selected",
-                title="Unsubscribe these people from every newsletter?",
-                template="admin/subscriptions/subscriber/unsubscribe_confirmation.html",
-            )
-        count = 0
-        for subscriber in queryset:
-            left = services.unsubscribe(
+        return self._after_confirmation(
+            request,
+            queryset,
+            action="unsubscribe_selected",
+            title="Unsubscribe these people from every newsletter?",
+            template="admin/subscriptions/subscriber/unsubscribe_confirmation.html",
+            apply=lambda subscriber: services.unsubscribe(
                 subscriber=subscriber, method="staff (admin action)", actor=request.user
-            )
-            count += bool(left)
-        self.message_user(request, f"Unsubscribed {count} subscriber(s) from everything.")
-        return None
+            ),
+            done="Unsubscribed {count} subscriber(s) from everything.",
+        )
 
     @admin.action(description="Resend the confirmation email", permissions=["change"])
     def resend_confirmation(self, request, queryset):
-        eligible = queryset.filter(
-            subscriptions__status=Subscription.Status.PENDING, email__isnull=False
-        ).distinct()
-        sent = 0
-        for subscriber in eligible:
-            if subscriber.is_blocked or services.is_suppressed(subscriber.email):
-                continue
-            services.record_event(
-                subscriber=subscriber,
-                kind=ConsentEvent.Kind.ADMIN,
-                method="staff (admin action)",
-                actor=request.user,
-                detail="Confirmation email resent",
-            )
-            send_confirmation_email_task.enqueue(subscriber.pk, True)
-            sent += 1
+        sent = sum(
+            services.resend_confirmation(subscriber=subscriber, actor=request.user)
+            for subscriber in queryset
+        )
         skipped = queryset.count() - sent
         message = f"Queued {sent} confirmation email(s)."
         if skipped:
@@ -240,21 +228,21 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description="Delete personal data (GDPR erasure)", permissions=["change"])
     def erase_selected(self, request, queryset):
-        if request.POST.get("confirm") != "yes":
-            return self._confirm_page(
-                request,
-                queryset,
-                action="erase_selected",
-                title="Erase these people's personal data?",
-                template="admin/subscriptions/subscriber/erase_confirmation.html",
-            )
-        count = 0
-        for subscriber in queryset:
-            if subscriber.status != Subscriber.Status.ERASED:
-                services.erase_subscriber(subscriber=subscriber, actor=request.user)
-                count += 1
-        self.message_user(request, f"Erased the personal data of {count} subscriber(s).")
-        return None
+        def erase(subscriber):
+            if subscriber.status == Subscriber.Status.ERASED:
+                return False
+            services.erase_subscriber(subscriber=subscriber, actor=request.user)
+            return True
+
+        return self._after_confirmation(
+            request,
+            queryset,
+            action="erase_selected",
+            title="Erase these people's personal data?",
+            template="admin/subscriptions/subscriber/erase_confirmation.html",
+            apply=erase,
+            done="Erased the personal data of {count} subscriber(s).",
+        )
 
     @admin.action(description="Export their data (JSON)", permissions=["view"])
     def export_personal_data(self, request, queryset):

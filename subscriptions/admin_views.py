@@ -24,7 +24,12 @@ from newsletters.models import Newsletter
 
 from .charts import subscribers_over_time
 from .exporting import export_active_subscribers
-from .import_files import ImportFolderError, create_private_file, import_dir
+from .import_files import (
+    IMPORT_FILE_MAX_AGE,
+    ImportFolderError,
+    create_private_file,
+    import_dir,
+)
 from .importing import (
     ColumnMapping,
     ImportFileError,
@@ -35,7 +40,6 @@ from .importing import (
 from .models import Subscriber, Subscription
 
 IMPORT_SALT = "subscriptions.admin-import"
-IMPORT_FILE_MAX_AGE = 24 * 3600
 
 
 def _require(request, action):
@@ -100,18 +104,6 @@ def _stored_path(key: str) -> tuple[Path, str]:
     if not path.exists():
         raise Http404("This upload is gone; please upload the file again.")
     return path, payload["n"]
-
-
-def remove_stale_uploads(max_age_seconds: int = IMPORT_FILE_MAX_AGE) -> int:
-    """Delete uploads nobody finished importing (they hold personal data)."""
-    cutoff = timezone.now().timestamp() - max_age_seconds
-    removed = 0
-    if Path(settings.SUBSCRIBER_IMPORT_DIR).is_dir():
-        for path in import_dir().glob("*.csv"):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                removed += 1
-    return removed
 
 
 def import_upload(request):

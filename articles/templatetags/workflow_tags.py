@@ -10,7 +10,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from articles import permissions
-from articles.models import Article
+from articles.models import PUBLIC_STATUSES, Article
 
 register = template.Library()
 
@@ -60,7 +60,6 @@ def desk_view(context):
     today = timezone.localdate(now)
     start = timezone.make_aware(datetime.combine(today, time.min))
     end = start + timedelta(days=1)
-    public = [Article.Status.PUBLISHED, Article.Status.SCHEDULED]
     last_log = LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Article),
         object_id=Cast(OuterRef("pk"), CharField()),
@@ -68,7 +67,7 @@ def desk_view(context):
     stories = list(
         Article.objects.filter(
             Q(status=Article.Status.IN_REVIEW)
-            | Q(status__in=public, publish_at__gte=start, publish_at__lt=end)
+            | Q(status__in=PUBLIC_STATUSES, publish_at__gte=start, publish_at__lt=end)
         )
         .select_related("section")
         .annotate(last_editor=Subquery(last_log.values("user__username")[:1]))
@@ -76,10 +75,10 @@ def desk_view(context):
         .order_by("publish_at", "-modified_at")[: DESK_LIMIT * 3]
     )
     desk["in_review"] = [s for s in stories if s.status == Article.Status.IN_REVIEW][:DESK_LIMIT]
-    desk["scheduled"] = [s for s in stories if s.status in public and s.publish_at > now][
+    desk["scheduled"] = [s for s in stories if s.status in PUBLIC_STATUSES and s.publish_at > now][
         :DESK_LIMIT
     ]
-    desk["published"] = [s for s in stories if s.status in public and s.publish_at <= now][
+    desk["published"] = [s for s in stories if s.status in PUBLIC_STATUSES and s.publish_at <= now][
         :DESK_LIMIT
     ]
     return desk

@@ -32,7 +32,7 @@ def change_url(issue):
 @pytest.fixture
 def sending_issue(issue, newsletter):
     readers = audience(newsletter, 4)
-    services.send_issue(issue, enqueue=False)
+    services.send_issue(issue)
     Delivery.objects.filter(subscriber=readers[0]).update(status=Delivery.Status.SENT)
     Delivery.objects.filter(subscriber__in=readers[1:3]).update(
         status=Delivery.Status.UNCERTAIN, claimed_by="host:99:dead", error="In flight"

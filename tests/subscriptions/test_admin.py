@@ -81,12 +81,15 @@ def test_unsubscribe_action_asks_first_then_records_who(admin_client, admin_user
     assert not services.active_recipients(newsletter).exists()
 
 
-def test_resend_confirmation_action_mails_pending_people_only(admin_client, newsletter):
+def test_resend_confirmation_action_mails_pending_people_only(
+    admin_client, newsletter, django_capture_on_commit_callbacks
+):
     waiting = Subscriber.objects.create(email="wait@example.org")
     Subscription.objects.create(subscriber=waiting, newsletter=newsletter)
     confirmed = active_subscriber(newsletter)
 
-    action(admin_client, "resend_confirmation", [waiting, confirmed])
+    with django_capture_on_commit_callbacks(execute=True):
+        action(admin_client, "resend_confirmation", [waiting, confirmed])
 
     assert [m.to for m in mail.outbox] == [["wait@example.org"]]
     assert waiting.events.filter(kind="admin", detail="Confirmation email resent").exists()
