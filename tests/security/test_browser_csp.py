@@ -146,8 +146,10 @@ def test_reader_pages_leave_nothing_in_the_console(live_server):
         messages = []
         page.on(
             "console",
-            lambda message: message.type in ("warning", "error")
-            and messages.append(f"{page.url}: {message.type}: {message.text}"),
+            lambda message: (
+                message.type in ("warning", "error")
+                and messages.append(f"{page.url}: {message.type}: {message.text}")
+            ),
         )
         page.on("pageerror", lambda error: messages.append(f"{page.url}: page error: {error}"))
         serve_site_only(page, live_server.url)
