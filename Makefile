@@ -10,7 +10,7 @@ DEV_ENV := DEBUG=true DEMO=true
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test install chromium nginx browser-deps lint format bench bench-pages bench-newsletters clean
+.PHONY: run test install chromium nginx browser-deps lint format bench bench-pages bench-instructions bench-newsletters clean
 
 # A venv without pip is what a failed `venv` leaves behind: start it again. Debian's Python
 # needs the python3-venv package for `-m venv`; it is installed when that is missing.
@@ -84,6 +84,11 @@ bench-pages: $(STAMP) chromium $(BENCH_NODE)
 		echo "Installing wrk and nginx for the page benchmark..."; \
 		$(SUDO) apt-get update -qq && $(APT_INSTALL) wrk nginx-light >/dev/null; }
 	$(BIN)/python bench/run.py
+
+# Instructions per uncached page render, counted by callgrind: a comparison that holds on a busy
+# machine. make bench-instructions BENCH_ARGS="--against <commit>" compares with a commit.
+bench-instructions: $(STAMP)
+	$(BIN)/python bench/instructions.py $(BENCH_ARGS)
 
 # Newsletter imports (100k, 1M) and a send to 100k readers on the configured database
 # (DATABASE_URL). Quicker: make bench-newsletters BENCH_ARGS="--sizes 10000 --send 10000".
