@@ -264,6 +264,9 @@ class SubscriberAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
+            # Django's list page has no has_change_permission in its context (only change
+            # forms do), so the button asks the import view's own rule.
+            "can_import": admin_views.may_import(request.user),
             "import_url": reverse("admin:subscriptions_import"),
             "dashboard_url": reverse("admin:subscriptions_dashboard"),
         }

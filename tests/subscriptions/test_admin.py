@@ -3,6 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,6 +13,7 @@ from freezegun import freeze_time
 from subscriptions import services
 from subscriptions.charts import subscribers_over_time
 from subscriptions.models import Subscriber, Subscription, Suppression, email_hash
+from tests.articles.workflow_helpers import make_user
 from tests.subscriptions.factories import SubscriberFactory, SubscriptionFactory, active_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +236,22 @@ def test_staff_without_permission_cannot_import(client, django_user_model, newsl
     staff = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
     client.force_login(staff)
     assert client.get(reverse("admin:subscriptions_import")).status_code == 403
+
+
+def test_the_list_offers_the_importer_to_those_who_may_import(client, django_user_model):
+    """The "Import CSV" button follows the import view's own rule (articles/policy.py): the
+    Audience role sees it; someone who may only view subscribers does not."""
+    audience = make_user(django_user_model, "ada", role="Audience")
+    viewer = django_user_model.objects.create_user("vic", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_subscriber"))
+    import_url = reverse("admin:subscriptions_import")
+
+    client.force_login(audience)
+    page = client.get(CHANGELIST).content.decode()
+    assert f'<a href="{import_url}" class="addlink">Import CSV</a>' in page
+    assert client.get(import_url).status_code == 200
+
+    client.force_login(viewer)
+    page = client.get(CHANGELIST)
+    assert page.status_code == 200 and import_url not in page.content.decode()
+    assert client.get(import_url).status_code == 403
