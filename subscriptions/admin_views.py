@@ -78,7 +78,9 @@ class ImportMappingForm(forms.Form):
         label="Consent date column",
         required=False,
         help_text="Rows with a date here arrive active; rows without arrive pending, waiting "
-        "for you to send them a confirmation email.",
+        "for you to send them a confirmation email. Dates are read day first (02/11/2026 or "
+        "02.11.2026 is 2 November) or as YYYY-MM-DD, in the newsroom's time zone; a row whose "
+        "date cannot be read arrives pending, with a note in the report.",
     )
     newsletter = forms.ModelChoiceField(queryset=Newsletter.objects.all())
     dry_run = forms.BooleanField(

@@ -255,3 +255,26 @@ def test_the_list_offers_the_importer_to_those_who_may_import(client, django_use
     page = client.get(CHANGELIST)
     assert page.status_code == 200 and import_url not in page.content.decode()
     assert client.get(import_url).status_code == 403
+
+
+def test_import_report_lists_rows_kept_pending_for_their_date(admin_client, newsletter):
+    upload = SimpleUploadedFile(
+        "dates.csv",
+        "email,consent_date\nday@example.org,02/11/2026\nodd@example.org,2 листопада\n".encode(),
+        content_type="text/csv",
+    )
+    response = admin_client.post(
+        reverse("admin:subscriptions_import"), {"file": upload, "newsletter": newsletter.pk}
+    )
+    run_url = response["Location"].split("?")[0]
+
+    page = admin_client.post(
+        run_url, {"email": "email", "consent_date": "consent_date", "newsletter": newsletter.pk}
+    )
+
+    report = page.context["report"]
+    assert (report.added, report.active, report.pending, report.invalid) == (2, 1, 1, 0)
+    content = page.content.decode()
+    assert "Rows imported as pending, with a note" in content
+    assert re.search(r"<td>3</td><td>consent date not read \(use DD/MM/YYYY", content)
+    assert Subscriber.objects.get(email="odd@example.org").status == "pending"
