@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from core import audit
 from newsletters.models import Newsletter
@@ -171,6 +172,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                 wrap(admin_views.newsletter_dashboard),
                 name="subscriptions_newsletter_dashboard",
             ),
+            path("export/", wrap(admin_views.export_page), name="subscriptions_export_page"),
             path(
                 "export/<int:newsletter_id>/",
                 wrap(admin_views.export_csv),
@@ -269,6 +271,16 @@ class SubscriberAdmin(admin.ModelAdmin):
             "can_import": admin_views.may_import(request.user),
             "import_url": reverse("admin:subscriptions_import"),
             "dashboard_url": reverse("admin:subscriptions_dashboard"),
+            # The export page starts from the list's newsletter and status filters.
+            "export_url": reverse("admin:subscriptions_export_page")
+            + "?"
+            + urlencode(
+                {
+                    key: value
+                    for key, value in request.GET.items()
+                    if key in {"newsletter", "status__exact"}
+                }
+            ),
         }
         return super().changelist_view(request, extra_context)
 

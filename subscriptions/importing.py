@@ -7,6 +7,8 @@ spot duplicates within it (about 60 MB for a million rows).
 
 Rules: an address is normalised (trimmed, lower-cased) and validated; a row is active only
 if the file gives a consent date, otherwise pending (staff send confirmations separately);
+a row whose status column (our export writes one) says the person left is not imported, and
+one marked pending arrives pending whatever its dates say;
 a consent date is read day first (DD/MM/YYYY, DD.MM.YYYY) or as ISO, in the outlet's zone,
 and a row whose date cannot be used arrives pending with a note, never dropped;
 an address that unsubscribed, bounced, complained, was erased or is suppressed is never
@@ -38,7 +40,7 @@ from django.utils import timezone
 from core import audit
 from newsletters.models import Newsletter
 
-from .exporting import FORMULA_STARTS
+from .exporting import FORMULA_STARTS, LEFT_STATUSES, ExportStatus
 from .import_batches import BatchWriter, Row
 from .import_postgres import PostgresBatchWriter
 from .models import normalize_email
@@ -58,6 +60,7 @@ CONSENT_HEADERS = (
     "opt_in_date",
 )
 SKIP_DUPLICATE = "duplicate of an earlier row in the file"
+SKIP_MARKED_LEFT = "marked unsubscribed, bounced, complained or suppressed in the file"
 _validate_email = EmailValidator()
 # Django compiles these lazily behind a proxy object; at a million rows the proxy's attribute
 # lookups cost more than the matching, so give this validator the compiled patterns.
@@ -313,6 +316,8 @@ def import_subscribers(
             "email": header.index(mapping.email),
             "first_name": column(mapping.first_name),
             "consent": column(mapping.consent_date),
+            # Not a mapping choice: only our own export writes this column.
+            "status": column(next((h for h in header if h.lower() == "status"), "")),
         }
         writer_class = PostgresBatchWriter if connection.vendor == "postgresql" else BatchWriter
         writer = writer_class(report, newsletter, actor, source_name or "CSV file")
@@ -369,8 +374,20 @@ def _parse_batches(rows, columns, report, duplicates, fraction):
         except ValidationError:
             report._invalid(line, "not a valid email address", raw)
             continue
+        marked = ""
+        if columns["status"] is not None and len(row) > columns["status"]:
+            marked = row[columns["status"]].strip().lower()
+            if marked in LEFT_STATUSES:
+                report._skip(SKIP_MARKED_LEFT)
+                continue
         consent_at, consent_note = None, ""
-        if columns["consent"] is not None and len(row) > columns["consent"]:
+        # Someone exported as pending never confirmed: whatever dates the row carries, they
+        # arrive pending here too.
+        if (
+            marked != ExportStatus.PENDING
+            and columns["consent"] is not None
+            and len(row) > columns["consent"]
+        ):
             # Big files repeat the same few hundred dates: parse each once per import.
             value = row[columns["consent"]]
             parsed = consent_dates.get(value)

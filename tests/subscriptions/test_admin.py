@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import re
 from datetime import timedelta
@@ -218,7 +220,9 @@ def test_export_csv_is_streamed(admin_client, newsletter):
 
     assert response.streaming
     body = b"".join(response.streaming_content).decode()
-    assert body.splitlines()[0] == "email,first_name,consent_date,subscribed_at"
+    assert body.splitlines()[0] == (
+        "email,first_name,status,consent_date,subscribed_at,unsubscribed_at"
+    )
     assert "stream@example.org" in body
 
 
@@ -278,3 +282,40 @@ def test_import_report_lists_rows_kept_pending_for_their_date(admin_client, news
     assert "Rows imported as pending, with a note" in content
     assert re.search(r"<td>3</td><td>consent date not read \(use DD/MM/YYYY", content)
     assert Subscriber.objects.get(email="odd@example.org").status == "pending"
+
+
+def test_export_page_offers_every_status_starting_from_the_lists_filters(
+    admin_client, newsletter, weekly
+):
+    active_subscriber(newsletter, email="here@example.org")
+    waiting = SubscriberFactory(email="wait@example.org", status="pending", confirmed_at=None)
+    SubscriptionFactory(subscriber=waiting, newsletter=newsletter, status="pending")
+    page_url = reverse("admin:subscriptions_export_page")
+
+    listing = admin_client.get(CHANGELIST, {"newsletter": weekly.pk, "status__exact": "pending"})
+    link = f"{page_url}?newsletter={weekly.pk}&amp;status__exact=pending"
+    assert f'<a href="{link}">Export CSV</a>' in listing.content.decode()
+    page = admin_client.get(page_url, {"newsletter": weekly.pk, "status__exact": "pending"})
+    assert page.status_code == 200 and not page.streaming
+    form = page.context["form"]
+    assert (form["newsletter"].value(), form["status"].value()) == (str(weekly.pk), "pending")
+    assert [value for value, _ in form.fields["status"].choices] == [
+        "all", "active", "pending", "unsubscribed", "bounced", "complained", "suppressed"
+    ]  # fmt: skip
+
+    download = admin_client.get(
+        page_url, {"newsletter": newsletter.pk, "status": "pending", "export": "1"}
+    )
+    assert download.streaming
+    assert "morning-pending-subscribers-" in download["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert [(r["email"], r["status"]) for r in rows] == [("wait@example.org", "pending")]
+
+    everyone = admin_client.get(
+        reverse("admin:subscriptions_export", args=[newsletter.pk]), {"status": "all"}
+    )
+    body = b"".join(everyone.streaming_content).decode()
+    assert "here@example.org,,active," in body and "wait@example.org,,pending," in body
+
+    refused = admin_client.get(page_url, {"newsletter": newsletter.pk, "status": "x", "export": 1})
+    assert not refused.streaming and "Select a valid choice" in refused.content.decode()
