@@ -319,3 +319,64 @@ def test_export_page_offers_every_status_starting_from_the_lists_filters(
 
     refused = admin_client.get(page_url, {"newsletter": newsletter.pk, "status": "x", "export": 1})
     assert not refused.streaming and "Select a valid choice" in refused.content.decode()
+
+
+def test_one_newsletter_can_be_stopped_from_the_subscriber_page(
+    admin_client, admin_user, newsletter, weekly
+):
+    subscriber = active_subscriber(newsletter, email="two@example.org")
+    SubscriptionFactory(subscriber=subscriber, newsletter=weekly)
+    change_url = reverse("admin:subscriptions_subscriber_change", args=[subscriber.pk])
+    leave_url = reverse(
+        "admin:subscriptions_subscriber_unsubscribe_from", args=[subscriber.pk, weekly.pk]
+    )
+
+    page = admin_client.get(change_url).content.decode()
+    assert f'<a href="{leave_url}" class="deletelink">Unsubscribe from Weekend Reads…</a>' in page
+    assert "Unsubscribe from Morning Briefing…" in page
+
+    asked = admin_client.get(leave_url)
+    assert asked.status_code == 200
+    assert "Yes, unsubscribe from Weekend Reads" in asked.content.decode()
+    assert "They keep receiving: Morning Briefing." in asked.content.decode()
+    assert weekly.subscriptions.get().status == "active"  # asking changes nothing
+
+    done = admin_client.post(leave_url, follow=True)
+    assert done.redirect_chain == [(change_url, 302)]
+    assert "Unsubscribed two@example.org from Weekend Reads." in done.content.decode()
+    statuses = dict(subscriber.subscriptions.values_list("newsletter__slug", "status"))
+    assert statuses == {"morning": "active", "weekend": "unsubscribed"}
+    subscriber.refresh_from_db()
+    assert subscriber.status == "active"
+    [event] = subscriber.events.filter(kind="unsubscribe")
+    assert (event.newsletter, event.actor, event.method) == (
+        weekly,
+        admin_user,
+        "staff (subscriber page)",
+    )
+    assert timezone.localdate(event.created_at) == timezone.localdate()
+    assert "Unsubscribe from Weekend Reads…" not in admin_client.get(change_url).content.decode()
+
+    again = admin_client.post(leave_url, follow=True)
+    assert "is not subscribed to Weekend Reads" in again.content.decode()
+    assert subscriber.events.filter(kind="unsubscribe").count() == 1
+
+
+def test_viewers_get_no_unsubscribe_button_and_cannot_use_the_address(
+    client, django_user_model, newsletter
+):
+    subscriber = active_subscriber(newsletter)
+    viewer = django_user_model.objects.create_user("vic", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_subscriber", "view_subscription"])
+    )
+    client.force_login(viewer)
+    leave_url = reverse(
+        "admin:subscriptions_subscriber_unsubscribe_from", args=[subscriber.pk, newsletter.pk]
+    )
+
+    page = client.get(reverse("admin:subscriptions_subscriber_change", args=[subscriber.pk]))
+    assert page.status_code == 200 and leave_url not in page.content.decode()
+    assert client.get(leave_url).status_code == 403
+    assert client.post(leave_url).status_code == 403
+    assert services.active_recipients(newsletter).get() == subscriber
