@@ -61,7 +61,7 @@ def _safe_cell(value: str) -> str:
 
 
 def _local(moment) -> str:
-    return timezone.localtime(moment).isoformat() if moment else ""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat() if moment else ""
 
 
 def export_status():
