@@ -320,6 +320,12 @@ VIEWS = {
     "subscriptions_dashboard": ("subscriptions.subscriber", "dashboard", "purge pending"),
     "subscriptions_newsletter_dashboard": ("subscriptions.subscriber", "dashboard", "dashboard"),
     "subscriptions_export": ("subscriptions.subscriber", "export list", "export list"),
+    "subscriptions_export_page": ("subscriptions.subscriber", "export list", "export list"),
+    "subscriptions_subscriber_unsubscribe_from": (
+        "subscriptions.subscriber",
+        "unsubscribe",
+        "unsubscribe",
+    ),
     "newsletters_issue_preview": ("newsletters.newsletterissue", "preview", "preview"),
     "newsletters_issue_preview_html": ("newsletters.newsletterissue", "preview", "preview"),
     "newsletters_issue_preview_text": ("newsletters.newsletterissue", "preview", "preview"),

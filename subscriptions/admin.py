@@ -8,13 +8,16 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from core import audit
 from newsletters.models import Newsletter
@@ -41,8 +44,28 @@ class SubscriptionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["newsletter", "status", "subscribed_at", "unsubscribed_at", "created_at"]
-    readonly_fields = fields
+    readonly_fields = [*fields, "unsubscribe_link"]
     show_change_link = False
+
+    def get_fields(self, request, obj=None):
+        # Leaving one newsletter is a change to the subscriber: offered to those who may.
+        if request.user.has_perm("subscriptions.change_subscriber"):
+            return [*self.fields, "unsubscribe_link"]
+        return self.fields
+
+    @admin.display(description="")
+    def unsubscribe_link(self, subscription):
+        if subscription.status not in services.LIVE_SUBSCRIPTION_STATUSES:
+            return ""
+        url = reverse(
+            "admin:subscriptions_subscriber_unsubscribe_from",
+            args=[subscription.subscriber_id, subscription.newsletter_id],
+        )
+        return format_html(
+            '<a href="{}" class="deletelink">Unsubscribe from {}…</a>',
+            url,
+            subscription.newsletter.name,
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -171,6 +194,12 @@ class SubscriberAdmin(admin.ModelAdmin):
                 wrap(admin_views.newsletter_dashboard),
                 name="subscriptions_newsletter_dashboard",
             ),
+            path("export/", wrap(admin_views.export_page), name="subscriptions_export_page"),
+            path(
+                "<path:object_id>/unsubscribe/<int:newsletter_id>/",
+                wrap(self.unsubscribe_from_view),
+                name="subscriptions_subscriber_unsubscribe_from",
+            ),
             path(
                 "export/<int:newsletter_id>/",
                 wrap(admin_views.export_csv),
@@ -178,6 +207,52 @@ class SubscriberAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def unsubscribe_from_view(self, request, object_id, newsletter_id):
+        """Stop one newsletter for one person (the bulk action stops them all): a page that
+        asks first, then services.unsubscribe, which writes the consent history with the
+        staff member's name, as the bulk action does."""
+        subscriber = self.get_object(request, object_id)
+        if subscriber is None:
+            raise Http404("No such subscriber.")
+        if not self.has_change_permission(request, subscriber):
+            raise PermissionDenied
+        newsletter = get_object_or_404(Newsletter, pk=newsletter_id)
+        change_url = reverse("admin:subscriptions_subscriber_change", args=[subscriber.pk])
+        subscribed = subscriber.subscriptions.filter(
+            newsletter=newsletter, status__in=services.LIVE_SUBSCRIPTION_STATUSES
+        ).exists()
+        if not subscribed:
+            self.message_user(
+                request, f"{subscriber} is not subscribed to {newsletter.name}.", messages.WARNING
+            )
+            return redirect(change_url)
+        if request.method == "POST":
+            services.unsubscribe(
+                subscriber=subscriber,
+                newsletter=newsletter,
+                method="staff (subscriber page)",
+                actor=request.user,
+            )
+            self.message_user(request, f"Unsubscribed {subscriber} from {newsletter.name}.")
+            return redirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/subscriptions/subscriber/unsubscribe_from_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Unsubscribe {subscriber} from {newsletter.name}?",
+                "opts": self.model._meta,
+                "subscriber": subscriber,
+                "newsletter": newsletter,
+                "others": subscriber.subscriptions.filter(
+                    status__in=services.LIVE_SUBSCRIPTION_STATUSES
+                )
+                .exclude(newsletter=newsletter)
+                .select_related("newsletter"),
+                "change_url": change_url,
+            },
+        )
 
     def _after_confirmation(self, request, queryset, *, action, title, template, apply, done):
         """A destructive action's two steps: first a page listing the people and asking
@@ -264,8 +339,21 @@ class SubscriberAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
+            # Django's list page has no has_change_permission in its context (only change
+            # forms do), so the button asks the import view's own rule.
+            "can_import": admin_views.may_import(request.user),
             "import_url": reverse("admin:subscriptions_import"),
             "dashboard_url": reverse("admin:subscriptions_dashboard"),
+            # The export page starts from the list's newsletter and status filters.
+            "export_url": reverse("admin:subscriptions_export_page")
+            + "?"
+            + urlencode(
+                {
+                    key: value
+                    for key, value in request.GET.items()
+                    if key in {"newsletter", "status__exact"}
+                }
+            ),
         }
         return super().changelist_view(request, extra_context)
 

@@ -32,7 +32,7 @@ from core import audit
 from newsletters.models import Newsletter
 
 from .emails import send_confirmation_email
-from .exporting import export_active_subscribers
+from .exporting import export_subscribers
 from .importing import ImportReport, import_subscribers
 from .models import (
     BLOCKED_STATUSES,
@@ -52,7 +52,7 @@ __all__ = [
     "active_recipients",
     "confirm",
     "erase_subscriber",
-    "export_active_subscribers",
+    "export_subscribers",
     "import_subscribers",
     "is_suppressed",
     "purge_pending_subscribers",
