@@ -666,3 +666,7 @@ class GuardedTagAdmin(TagAdmin):
             self.message_user(request, "Select the tags to merge in the list first.")
             return HttpResponseRedirect(reverse("admin:taggit_tag_changelist"))
         return super().merge_tags_view(request)
+
+
+# Staff accounts (Django's user admin with the one-step invitation): articles/admin_users.py.
+from . import admin_users  # noqa: E402, F401

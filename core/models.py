@@ -27,6 +27,7 @@ class AuditEntry(models.Model):
         USER_PERMISSIONS_ADDED = "user_permissions_added", "Permissions given"
         USER_PERMISSIONS_REMOVED = "user_permissions_removed", "Permissions taken away"
         STAFF_FLAGS_CHANGED = "staff_flags_changed", "Staff/superuser status changed"
+        STAFF_INVITED = "staff_invited", "Staff member invited"
         GROUP_PERMISSIONS_ADDED = "group_permissions_added", "Role gained permissions"
         GROUP_PERMISSIONS_REMOVED = "group_permissions_removed", "Role lost permissions"
         STORY_PUBLISHED = "story_published", "Story published"
