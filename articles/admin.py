@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from . import photo_rules, services
+from . import permissions, photo_rules, services
 from .admin_editing import EditingAdminMixin
 from .admin_workflow import WorkflowAdminMixin
 from .forms import (
@@ -509,6 +509,17 @@ class ArticleAdmin(
         # who may see it.
         form.viewer = request.user
         return form
+
+    def get_ordering(self, request):
+        """The viewer's own drafts first, newest work on top: a draft has no publish time
+        and would otherwise sort to the end, after every published story. Then the newest
+        publish times, and stories without one last."""
+        own_draft = Q(status=Article.Status.DRAFT) & permissions.own_filter(request.user)
+        return [
+            ExpressionWrapper(own_draft, output_field=BooleanField()).desc(),
+            F("publish_at").desc(nulls_last=True),
+            "-modified_at",
+        ]
 
     def get_urls(self):
         return [

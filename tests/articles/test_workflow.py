@@ -173,3 +173,20 @@ def test_reporter_is_counted_only_the_stories_in_review_they_can_open(client, ro
     ArticleFactory(status="in_review", publish_at=None, created_by=reporter)
     page = client.get("/admin/").content.decode()
     assert "1</strong> story awaiting review" in page
+
+
+def test_a_reporters_own_drafts_come_first_in_the_story_list(client, roles):
+    reporter = roles["reporter"]
+    now = timezone.now()
+    ArticleFactory(headline="Released yesterday", publish_at=now - timezone.timedelta(days=1))
+    ArticleFactory(headline="Released an hour ago", publish_at=now - timezone.timedelta(hours=1))
+    ArticleFactory(headline="My older draft", status="draft", publish_at=None, created_by=reporter)
+    ArticleFactory(headline="My new draft", status="draft", publish_at=None, created_by=reporter)
+    ArticleFactory(headline="My story in review", status="in_review", created_by=reporter)
+    client.force_login(reporter)
+
+    response = client.get("/admin/articles/article/")
+
+    shown = [story.headline for story in response.context["cl"].result_list]
+    assert shown[:2] == ["My new draft", "My older draft"]
+    assert shown.index("Released an hour ago") < shown.index("Released yesterday")
