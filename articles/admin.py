@@ -13,6 +13,8 @@ from django.utils.http import urlencode
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
+from core.people import display_name
+
 from . import permissions, photo_rules, services
 from .admin_editing import EditingAdminMixin
 from .admin_workflow import WorkflowAdminMixin
@@ -127,12 +129,12 @@ class AuthorAdmin(HttpsUrlFieldsMixin, PhotoPickerMixin, admin.ModelAdmin):
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoAdminForm
-    list_display = ["thumbnail", "caption", "credit", "size", "created_at", "uploaded_by"]
+    list_display = ["thumbnail", "caption", "credit", "size", "created_at", "uploader"]
     list_display_links = ["thumbnail", "caption"]
     list_select_related = ["uploaded_by"]
     search_fields = ["caption", "credit", "alt_text"]
     date_hierarchy = "created_at"
-    readonly_fields = ["preview", "size", "rendition_summary", "uploaded_by", "created_at"]
+    readonly_fields = ["preview", "size", "rendition_summary", "uploader", "created_at"]
     fieldsets = [
         (None, {"fields": ["image", "preview"]}),
         (
@@ -151,8 +153,12 @@ class PhotoAdmin(admin.ModelAdmin):
                 "description": "The point kept in view when a layout crops the photo.",
             },
         ),
-        ("Record", {"fields": ["size", "rendition_summary", "uploaded_by", "created_at"]}),
+        ("Record", {"fields": ["size", "rendition_summary", "uploader", "created_at"]}),
     ]
+
+    @admin.display(description="uploaded by", ordering="uploaded_by__last_name")
+    def uploader(self, photo):
+        return display_name(photo.uploaded_by) or "—"
 
     def get_urls(self):
         return [
@@ -417,9 +423,9 @@ class ArticleAdmin(
     readonly_fields = [
         "reading_minutes",
         "updated_at",
-        "created_by",
+        "filed_by",
         "created_at",
-        "published_by",
+        "put_out_by",
         "modified_at",
     ]
     save_on_top = True
@@ -487,8 +493,8 @@ class ArticleAdmin(
             {
                 "fields": [
                     ("reading_minutes", "updated_at"),
-                    ("created_by", "created_at"),
-                    ("published_by", "modified_at"),
+                    ("filed_by", "created_at"),
+                    ("put_out_by", "modified_at"),
                 ],
                 "classes": ["collapse"],
             },
@@ -558,6 +564,16 @@ class ArticleAdmin(
         if formset.model is Byline:
             services.renumber_bylines(article=form.instance)
 
+    # --- people, by name ---
+
+    @admin.display(description="created by")
+    def filed_by(self, article):
+        return display_name(article.created_by) or "—"
+
+    @admin.display(description="published by")
+    def put_out_by(self, article):
+        return display_name(article.published_by) or "—"
+
     # --- list columns ---
 
     @admin.display(description="photo")
@@ -599,9 +615,8 @@ class ArticleAdmin(
         if article.publish_at is None:
             return "—"
         local = timezone.localtime(article.publish_at)
-        return format_html(
-            '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "M j, Y H:i")
-        )
+        shown = date_format(local, "DATETIME_FORMAT")
+        return format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
 
     # --- actions ---
 

@@ -34,7 +34,7 @@ def _conflict_message(article) -> str:
         who = f"{revisions.describe(latest)}"
     else:
         # Saved by an action without a revision (publishing, curation flags, a correction).
-        when = date_format(timezone.localtime(stored), "M j, Y H:i") if stored else "just now"
+        when = date_format(timezone.localtime(stored), "DATETIME_FORMAT") if stored else "just now"
         who = f"{when} (publishing or curation)"
     return (
         f"Not saved: this story was saved by someone else while you were editing it ({who}). "

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from core.people import display_name
+
 from . import permissions, services
 from .forms import PreviewLinkForm
 from .models import (
@@ -118,10 +120,10 @@ class WorkflowAdminMixin:
             (
                 (
                     change.at.isoformat(),
-                    date_format(timezone.localtime(change.at), "M j, Y H:i"),
+                    date_format(timezone.localtime(change.at), "DATETIME_FORMAT"),
                     change.from_label,
                     change.to_label,
-                    change.by or "—",
+                    display_name(change.by) or "—",
                     change.note,
                 )
                 for change in changes
@@ -318,19 +320,23 @@ def _with_status_check(form_class, user):
 
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
-    list_display = ["article", "label", "expires_at", "state", "created_by", "created_at"]
+    list_display = ["article", "label", "expires_at", "state", "made_by", "created_at"]
     list_filter = [("article", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["article", "created_by"]
     search_fields = ["article__headline", "label"]
     autocomplete_fields = ["article"]
-    fields = ["article", "label", "expires_at", "link", "revoked_at", "created_by", "created_at"]
-    readonly_fields = ["link", "revoked_at", "created_by", "created_at"]
+    fields = ["article", "label", "expires_at", "link", "revoked_at", "made_by", "created_at"]
+    readonly_fields = ["link", "revoked_at", "made_by", "created_at"]
     actions = ["revoke"]
 
     def save_model(self, request, obj, form, change):
         if obj.pk is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    @admin.display(description="made by")
+    def made_by(self, link):
+        return display_name(link.created_by) or "—"
 
     @admin.display(description="state")
     def state(self, link):

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 
 
 class AuditEntry(models.Model):
@@ -63,4 +65,5 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         who = self.actor_username or "system"
-        return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.get_action_display()} {self.target}".strip()
+        when = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return f"{when} {who}: {self.get_action_display()} {self.target}".strip()
