@@ -102,7 +102,8 @@ class EditingAdminMixin:
     @property
     def media(self):
         return super().media + forms.Media(
-            js=["admin-extra/story-editing.js"], css={"all": ["admin-extra/story-editing.css"]}
+            js=["admin-extra/story-editing.js", "admin-extra/copy-link.js"],
+            css={"all": ["admin-extra/story-editing.css"]},
         )
 
     # --- one revision per admin save ---

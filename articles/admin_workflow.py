@@ -244,7 +244,12 @@ class WorkflowAdminMixin:
                 url = request.build_absolute_uri(link.get_absolute_url())
                 self.message_user(
                     request,
-                    format_html("Preview link (valid {} hours): <code>{}</code>", hours, url),
+                    format_html(
+                        "Preview link made (valid {} hours): <code>{}</code>. Copy it under "
+                        "“Live preview links” below, where it stays until it ends.",
+                        hours,
+                        url,
+                    ),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
@@ -257,6 +262,20 @@ class WorkflowAdminMixin:
             "form": form,
         }
         return TemplateResponse(request, "admin/articles/article/preview_link_form.html", context)
+
+    def _live_preview_links(self, request, article):
+        """The story's preview links still working, newest first, each with the address to
+        copy: a link shown once in a message is found again here (editors only, as the
+        links are credentials)."""
+        if article is None or not request.user.has_perm("articles.view_previewlink"):
+            return []
+        links = article.preview_links.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).select_related("created_by")
+        for link in links:
+            link.url = request.build_absolute_uri(link.get_absolute_url())
+            link.made_by = display_name(link.created_by)
+        return links
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow"] = {
@@ -274,6 +293,7 @@ class WorkflowAdminMixin:
             and request.user.has_perm("articles.add_previewlink")
             else "",
             "link_form": PreviewLinkForm(),
+            "live_links": self._live_preview_links(request, obj),
         }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
