@@ -5,6 +5,7 @@ and at most three lines), and no panel scrolls sideways."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.utils import timezone
 
 from articles.roles import EDITOR
@@ -42,13 +43,19 @@ def test_review_and_schedule_queues_keep_headlines_readable(live_server, django_
     author = AuthorFactory()
     soon = timezone.now() + timedelta(days=1)
     for number, headline in enumerate(HEADLINES):
-        ArticleFactory(headline=headline, status="in_review", publish_at=None, authors=[author])
-        ArticleFactory(
-            headline=f"{headline}, scheduled",
-            status="scheduled",
-            publish_at=soon + timedelta(hours=number),
-            authors=[author],
-        )
+        for story in (
+            ArticleFactory(
+                headline=headline, status="in_review", publish_at=None, authors=[author]
+            ),
+            ArticleFactory(
+                headline=f"{headline}, scheduled",
+                status="scheduled",
+                publish_at=soon + timedelta(hours=number),
+                authors=[author],
+            ),
+        ):
+            # "last saved by" with a long name, as the admin's log records a save.
+            LogEntry.objects.log_actions(editor.pk, [story], CHANGE, single_object=True)
 
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
