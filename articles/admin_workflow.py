@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from core.people import display_name
+
 from . import permissions, services
 from .forms import PreviewLinkForm
 from .models import (
@@ -118,10 +120,10 @@ class WorkflowAdminMixin:
             (
                 (
                     change.at.isoformat(),
-                    date_format(timezone.localtime(change.at), "M j, Y H:i"),
+                    date_format(timezone.localtime(change.at), "DATETIME_FORMAT"),
                     change.from_label,
                     change.to_label,
-                    change.by or "—",
+                    display_name(change.by) or "—",
                     change.note,
                 )
                 for change in changes
@@ -242,7 +244,12 @@ class WorkflowAdminMixin:
                 url = request.build_absolute_uri(link.get_absolute_url())
                 self.message_user(
                     request,
-                    format_html("Preview link (valid {} hours): <code>{}</code>", hours, url),
+                    format_html(
+                        "Preview link made (valid {} hours): <code>{}</code>. Copy it under "
+                        "“Live preview links” below, where it stays until it ends.",
+                        hours,
+                        url,
+                    ),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
@@ -255,6 +262,20 @@ class WorkflowAdminMixin:
             "form": form,
         }
         return TemplateResponse(request, "admin/articles/article/preview_link_form.html", context)
+
+    def _live_preview_links(self, request, article):
+        """The story's preview links still working, newest first, each with the address to
+        copy: a link shown once in a message is found again here (editors only, as the
+        links are credentials)."""
+        if article is None or not request.user.has_perm("articles.view_previewlink"):
+            return []
+        links = article.preview_links.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).select_related("created_by")
+        for link in links:
+            link.url = request.build_absolute_uri(link.get_absolute_url())
+            link.made_by = display_name(link.created_by)
+        return links
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow"] = {
@@ -272,6 +293,7 @@ class WorkflowAdminMixin:
             and request.user.has_perm("articles.add_previewlink")
             else "",
             "link_form": PreviewLinkForm(),
+            "live_links": self._live_preview_links(request, obj),
         }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -318,19 +340,23 @@ def _with_status_check(form_class, user):
 
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
-    list_display = ["article", "label", "expires_at", "state", "created_by", "created_at"]
+    list_display = ["article", "label", "expires_at", "state", "made_by", "created_at"]
     list_filter = [("article", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["article", "created_by"]
     search_fields = ["article__headline", "label"]
     autocomplete_fields = ["article"]
-    fields = ["article", "label", "expires_at", "link", "revoked_at", "created_by", "created_at"]
-    readonly_fields = ["link", "revoked_at", "created_by", "created_at"]
+    fields = ["article", "label", "expires_at", "link", "revoked_at", "made_by", "created_at"]
+    readonly_fields = ["link", "revoked_at", "made_by", "created_at"]
     actions = ["revoke"]
 
     def save_model(self, request, obj, form, change):
         if obj.pk is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    @admin.display(description="made by")
+    def made_by(self, link):
+        return display_name(link.created_by) or "—"
 
     @admin.display(description="state")
     def state(self, link):

@@ -265,6 +265,8 @@ POLICY = {
     **_nobody("pages.supportappeal", "view", "change", "delete"),
     **_nobody("auth.user", "view", "change", "delete"),
     ("auth.user", "set password"): {},
+    # Inviting a journalist makes a staff account in a role: for those who may add users.
+    ("auth.user", "invite"): {},
     **_nobody("auth.group", "view", "change", "delete"),
     **_nobody("axes.accessattempt", "view", "change", "delete"),
     **_nobody("axes.accesslog", "view", "change", "delete"),
@@ -315,6 +317,7 @@ VIEWS = {
     "articles_photo_thumbnail": ("articles.photo", "thumbnail", "thumbnail"),
     "taggit_tag_merge_tags": ("taggit.tag", "merge", "merge"),
     "auth_user_password_change": ("auth.user", "set password", "set password"),
+    "auth_user_invite": ("auth.user", "invite", "invite"),
     "subscriptions_import": ("subscriptions.subscriber", "import", "import"),
     "subscriptions_import_run": ("subscriptions.subscriber", "import", "import"),
     "subscriptions_dashboard": ("subscriptions.subscriber", "dashboard", "purge pending"),

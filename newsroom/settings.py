@@ -229,6 +229,8 @@ LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Kyiv")
 USE_I18N = True
 USE_TZ = True
+# One date format in the admin, "7 Dec 2026, 18:32" in TIME_ZONE (newsroom/formats/en/).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 # --- Static and media files ---------------------------------------------------------------
 STATIC_URL = "/static/"
