@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEV_ENV := DEBUG=true
+DEV_ENV := DEBUG=true DEMO=true
 # apt-get needs root: use sudo when we are not root and it exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test install chromium nginx browser-deps lint format bench bench-pages bench-newsletters clean
+.PHONY: run test install chromium nginx browser-deps lint format bench bench-pages bench-instructions bench-newsletters clean
 
 # A venv without pip is what a failed `venv` leaves behind: start it again. Debian's Python
 # needs the python3-venv package for `-m venv`; it is installed when that is missing.
@@ -85,12 +85,17 @@ bench-pages: $(STAMP) chromium $(BENCH_NODE)
 		$(SUDO) apt-get update -qq && $(APT_INSTALL) wrk nginx-light >/dev/null; }
 	$(BIN)/python bench/run.py
 
+# Instructions per uncached page render, counted by callgrind: a comparison that holds on a busy
+# machine. make bench-instructions BENCH_ARGS="--against <commit>" compares with a commit.
+bench-instructions: $(STAMP)
+	$(BIN)/python bench/instructions.py $(BENCH_ARGS)
+
 # Newsletter imports (100k, 1M) and a send to 100k readers on the configured database
 # (DATABASE_URL). Quicker: make bench-newsletters BENCH_ARGS="--sizes 10000 --send 10000".
 # DEBUG stays off so Django does not keep a log of every query.
 
 bench-newsletters: $(STAMP)
-	DEBUG=false ALLOW_INSECURE_KEY=true $(BIN)/python manage.py bench_newsletters $(BENCH_ARGS)
+	DEBUG=false ALLOW_INSECURE_KEY=true $(BIN)/python bench/newsletters.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

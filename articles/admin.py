@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,7 +13,9 @@ from django.utils.http import urlencode
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from . import photo_rules, services
+from core.people import display_name
+
+from . import permissions, photo_rules, services
 from .admin_editing import EditingAdminMixin
 from .admin_workflow import WorkflowAdminMixin
 from .forms import (
@@ -25,6 +27,7 @@ from .forms import (
     SectionAdminForm,
 )
 from .models import (
+    PUBLIC_STATUSES,
     Article,
     ArticleSlugHistory,
     Author,
@@ -126,12 +129,12 @@ class AuthorAdmin(HttpsUrlFieldsMixin, PhotoPickerMixin, admin.ModelAdmin):
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoAdminForm
-    list_display = ["thumbnail", "caption", "credit", "size", "created_at", "uploaded_by"]
+    list_display = ["thumbnail", "caption", "credit", "size", "created_at", "uploader"]
     list_display_links = ["thumbnail", "caption"]
     list_select_related = ["uploaded_by"]
     search_fields = ["caption", "credit", "alt_text"]
     date_hierarchy = "created_at"
-    readonly_fields = ["preview", "size", "rendition_summary", "uploaded_by", "created_at"]
+    readonly_fields = ["preview", "size", "rendition_summary", "uploader", "created_at"]
     fieldsets = [
         (None, {"fields": ["image", "preview"]}),
         (
@@ -150,8 +153,12 @@ class PhotoAdmin(admin.ModelAdmin):
                 "description": "The point kept in view when a layout crops the photo.",
             },
         ),
-        ("Record", {"fields": ["size", "rendition_summary", "uploaded_by", "created_at"]}),
+        ("Record", {"fields": ["size", "rendition_summary", "uploader", "created_at"]}),
     ]
+
+    @admin.display(description="uploaded by", ordering="uploaded_by__last_name")
+    def uploader(self, photo):
+        return display_name(photo.uploaded_by) or "—"
 
     def get_urls(self):
         return [
@@ -247,9 +254,7 @@ class StatusFilter(admin.SimpleListFilter):
         if value == "live":
             return queryset.published()
         if value == "scheduled":
-            return queryset.filter(
-                status__in=services.PUBLIC_STATUSES, publish_at__gt=timezone.now()
-            )
+            return queryset.scheduled()
         if value in {"draft", "in_review", "withdrawn"}:
             return queryset.filter(status=value)
         return queryset
@@ -418,9 +423,9 @@ class ArticleAdmin(
     readonly_fields = [
         "reading_minutes",
         "updated_at",
-        "created_by",
+        "filed_by",
         "created_at",
-        "published_by",
+        "put_out_by",
         "modified_at",
     ]
     save_on_top = True
@@ -488,8 +493,8 @@ class ArticleAdmin(
             {
                 "fields": [
                     ("reading_minutes", "updated_at"),
-                    ("created_by", "created_at"),
-                    ("published_by", "modified_at"),
+                    ("filed_by", "created_at"),
+                    ("put_out_by", "modified_at"),
                 ],
                 "classes": ["collapse"],
             },
@@ -510,6 +515,17 @@ class ArticleAdmin(
         # who may see it.
         form.viewer = request.user
         return form
+
+    def get_ordering(self, request):
+        """The viewer's own drafts first, newest work on top: a draft has no publish time
+        and would otherwise sort to the end, after every published story. Then the newest
+        publish times, and stories without one last."""
+        own_draft = Q(status=Article.Status.DRAFT) & permissions.own_filter(request.user)
+        return [
+            ExpressionWrapper(own_draft, output_field=BooleanField()).desc(),
+            F("publish_at").desc(nulls_last=True),
+            "-modified_at",
+        ]
 
     def get_urls(self):
         return [
@@ -548,6 +564,16 @@ class ArticleAdmin(
         if formset.model is Byline:
             services.renumber_bylines(article=form.instance)
 
+    # --- people, by name ---
+
+    @admin.display(description="created by")
+    def filed_by(self, article):
+        return display_name(article.created_by) or "—"
+
+    @admin.display(description="published by")
+    def put_out_by(self, article):
+        return display_name(article.published_by) or "—"
+
     # --- list columns ---
 
     @admin.display(description="photo")
@@ -556,7 +582,7 @@ class ArticleAdmin(
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, article):
-        if article.status in services.PUBLIC_STATUSES:
+        if article.status in PUBLIC_STATUSES:
             key, label = (
                 ("live", "Published") if article.is_published else ("scheduled", "Scheduled")
             )
@@ -589,9 +615,8 @@ class ArticleAdmin(
         if article.publish_at is None:
             return "—"
         local = timezone.localtime(article.publish_at)
-        return format_html(
-            '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "M j, Y H:i")
-        )
+        shown = date_format(local, "DATETIME_FORMAT")
+        return format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
 
     # --- actions ---
 
@@ -667,3 +692,7 @@ class GuardedTagAdmin(TagAdmin):
             self.message_user(request, "Select the tags to merge in the list first.")
             return HttpResponseRedirect(reverse("admin:taggit_tag_changelist"))
         return super().merge_tags_view(request)
+
+
+# Staff accounts (Django's user admin with the one-step invitation): articles/admin_users.py.
+from . import admin_users  # noqa: E402, F401

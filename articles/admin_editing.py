@@ -34,7 +34,7 @@ def _conflict_message(article) -> str:
         who = f"{revisions.describe(latest)}"
     else:
         # Saved by an action without a revision (publishing, curation flags, a correction).
-        when = date_format(timezone.localtime(stored), "M j, Y H:i") if stored else "just now"
+        when = date_format(timezone.localtime(stored), "DATETIME_FORMAT") if stored else "just now"
         who = f"{when} (publishing or curation)"
     return (
         f"Not saved: this story was saved by someone else while you were editing it ({who}). "
@@ -102,7 +102,8 @@ class EditingAdminMixin:
     @property
     def media(self):
         return super().media + forms.Media(
-            js=["admin-extra/story-editing.js"], css={"all": ["admin-extra/story-editing.css"]}
+            js=["admin-extra/story-editing.js", "admin-extra/copy-link.js"],
+            css={"all": ["admin-extra/story-editing.css"]},
         )
 
     # --- one revision per admin save ---
@@ -194,6 +195,7 @@ class EditingAdminMixin:
             "heartbeat_seconds": editing.PRESENCE_HEARTBEAT_SECONDS,
             "autosave_url": reverse("admin:articles_article_autosave"),
             "autosave_seconds": editing.AUTOSAVE_SECONDS,
+            "autosaved_fields": editing.AUTOSAVED_FIELDS,
             "story_key": key,
             "draft": draft,
             "restored": getattr(request, "restored_autosave", None),

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,9 +18,18 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from core.people import display_name
+
 from . import permissions, services
 from .forms import PreviewLinkForm
-from .models import Article, Correction, PreviewLink, StatusChange, records_kept_on_delete
+from .models import (
+    PUBLIC_STATUSES,
+    Article,
+    Correction,
+    PreviewLink,
+    StatusChange,
+    records_kept_on_delete,
+)
 
 # Fields only an editor may change (curation and the publish time).
 EDITOR_ONLY_FIELDS = (
@@ -60,9 +68,7 @@ class WorkflowAdminMixin:
         if permissions.can_edit_any(request.user):
             return queryset
         # A reporter's list: their own stories, and what readers can already see (for cards).
-        return queryset.filter(
-            permissions.own_filter(request.user) | Q(status__in=services.PUBLIC_STATUSES)
-        )
+        return queryset.filter(permissions.own_or_released_filter(request.user))
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -114,10 +120,10 @@ class WorkflowAdminMixin:
             (
                 (
                     change.at.isoformat(),
-                    date_format(timezone.localtime(change.at), "M j, Y H:i"),
+                    date_format(timezone.localtime(change.at), "DATETIME_FORMAT"),
                     change.from_label,
                     change.to_label,
-                    change.by or "—",
+                    display_name(change.by) or "—",
                     change.note,
                 )
                 for change in changes
@@ -238,7 +244,12 @@ class WorkflowAdminMixin:
                 url = request.build_absolute_uri(link.get_absolute_url())
                 self.message_user(
                     request,
-                    format_html("Preview link (valid {} hours): <code>{}</code>", hours, url),
+                    format_html(
+                        "Preview link made (valid {} hours): <code>{}</code>. Copy it under "
+                        "“Live preview links” below, where it stays until it ends.",
+                        hours,
+                        url,
+                    ),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
@@ -251,6 +262,20 @@ class WorkflowAdminMixin:
             "form": form,
         }
         return TemplateResponse(request, "admin/articles/article/preview_link_form.html", context)
+
+    def _live_preview_links(self, request, article):
+        """The story's preview links still working, newest first, each with the address to
+        copy: a link shown once in a message is found again here (editors only, as the
+        links are credentials)."""
+        if article is None or not request.user.has_perm("articles.view_previewlink"):
+            return []
+        links = article.preview_links.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).select_related("created_by")
+        for link in links:
+            link.url = request.build_absolute_uri(link.get_absolute_url())
+            link.made_by = display_name(link.created_by)
+        return links
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow"] = {
@@ -268,6 +293,7 @@ class WorkflowAdminMixin:
             and request.user.has_perm("articles.add_previewlink")
             else "",
             "link_form": PreviewLinkForm(),
+            "live_links": self._live_preview_links(request, obj),
         }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -303,7 +329,7 @@ def _with_status_check(form_class, user):
             if status == Article.Status.WITHDRAWN and not permissions.can_withdraw(user):
                 raise ValidationError(services.NOT_WITHDRAWER_MESSAGE)
             if (
-                status in services.PUBLIC_STATUSES or stored in services.PUBLIC_STATUSES
+                status in PUBLIC_STATUSES or stored in PUBLIC_STATUSES
             ) and not permissions.can_publish(user):
                 raise ValidationError(services.NOT_PUBLISHER_MESSAGE)
             return status
@@ -314,19 +340,23 @@ def _with_status_check(form_class, user):
 
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
-    list_display = ["article", "label", "expires_at", "state", "created_by", "created_at"]
+    list_display = ["article", "label", "expires_at", "state", "made_by", "created_at"]
     list_filter = [("article", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["article", "created_by"]
     search_fields = ["article__headline", "label"]
     autocomplete_fields = ["article"]
-    fields = ["article", "label", "expires_at", "link", "revoked_at", "created_by", "created_at"]
-    readonly_fields = ["link", "revoked_at", "created_by", "created_at"]
+    fields = ["article", "label", "expires_at", "link", "revoked_at", "made_by", "created_at"]
+    readonly_fields = ["link", "revoked_at", "made_by", "created_at"]
     actions = ["revoke"]
 
     def save_model(self, request, obj, form, change):
         if obj.pk is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    @admin.display(description="made by")
+    def made_by(self, link):
+        return display_name(link.created_by) or "—"
 
     @admin.display(description="state")
     def state(self, link):

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.uploads import from_the_start, refuse_oversized
+
 # Extension → MIME type served in <source type> and feed enclosures.
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg"}
 ALLOWED_AUDIO_NAMES = "MP3, M4A or Ogg"
@@ -52,20 +54,9 @@ def validate_audio_file(file):
         raise ValidationError(
             f"Upload an {ALLOWED_AUDIO_NAMES} file (.mp3, .m4a or .ogg).", code="invalid_extension"
         )
-    size = getattr(file, "size", None)
-    if size is not None and size > settings.AUDIO_MAX_UPLOAD_BYTES:
-        limit_mb = settings.AUDIO_MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise ValidationError(
-            f"This file is too large. Upload audio of at most {limit_mb} MB.",
-            code="file_too_large",
-        )
-    position = file.tell() if hasattr(file, "tell") else None
-    try:
-        file.seek(0)
+    refuse_oversized(file, limit_bytes=settings.AUDIO_MAX_UPLOAD_BYTES, upload_an="audio")
+    with from_the_start(file):
         head = file.read(16)
-    finally:
-        if position is not None:
-            file.seek(position)
     if not _looks_like(suffix, head):
         raise ValidationError(
             f"This file is not {suffix[1:].upper()} audio. Export the recording as "

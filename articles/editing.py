@@ -2,7 +2,7 @@
 and the check that refuses a save made on top of someone else's.
 
 The admin (articles/admin_editing.py) and its script (static/admin-extra/story-editing.js)
-call these; tests call them directly.
+call these; tests call them directly. The script learns AUTOSAVED_FIELDS from the page.
 """
 
 from datetime import timedelta

@@ -9,9 +9,9 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from PIL import Image
 
-from .models import Article, Author, Byline, Photo, Section
+from .models import PUBLIC_STATUSES, Article, Author, Byline, Photo, Section
 from .permissions import can_view
-from .services import NO_BYLINE_MESSAGE, PUBLIC_STATUSES, UNPOSITIONED
+from .services import NO_BYLINE_MESSAGE, UNPOSITIONED
 from .validators import validate_photo_file
 from .widgets import TagSuggestWidget, https_formfield
 from .workflow_models import preview_expiry_message

@@ -152,7 +152,30 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+class StoryStatus(models.TextChoices):
+    """Where a story stands (`Article.Status`)."""
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The one definition of "released by an editor": a story in either status is on the site once
+# its `publish_at` has come, and waits for it until then (no worker flips the status). Which
+# of the two it carries is bookkeeping (articles.services settles it from the time); every
+# rule about what readers see goes through this pair, mostly by the queryset methods below.
+# Ordered as the database constraint article_public_has_publish_at lists them.
+PUBLIC_STATUSES = (StoryStatus.SCHEDULED, StoryStatus.PUBLISHED)
+
+
 class ArticleQuerySet(models.QuerySet):
+    def released(self):
+        """Published or scheduled, whether or not the time has come: stories an editor has
+        put out under the outlet's name (rules about who may still change them use this)."""
+        return self.filter(status__in=PUBLIC_STATUSES)
+
     def published(self, *, at=None):
         """Stories readers may see: published or scheduled, and their time has come.
 
@@ -160,10 +183,11 @@ class ArticleQuerySet(models.QuerySet):
         newsletters, template tags). A scheduled story needs no worker to appear: it
         matches as soon as `publish_at` passes.
         """
-        at = at or timezone.now()
-        return self.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED], publish_at__lte=at
-        )
+        return self.released().filter(publish_at__lte=at or timezone.now())
+
+    def scheduled(self, *, at=None):
+        """Released stories whose time has not come yet: what `published()` will add."""
+        return self.released().filter(publish_at__gt=at or timezone.now())
 
     def news_feed(self):
         return self.published().filter(in_news_feed=True)
@@ -193,12 +217,7 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Status = StoryStatus
 
     class Kind(models.TextChoices):
         NEWS = "news", "News"
@@ -372,7 +391,7 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status__in=["scheduled", "published"]) | Q(publish_at__isnull=False),
+                condition=~Q(status__in=list(PUBLIC_STATUSES)) | Q(publish_at__isnull=False),
                 name="article_public_has_publish_at",
             )
         ]
@@ -382,10 +401,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.reading_minutes = self.compute_reading_minutes()
-        if (
-            self.status in {self.Status.PUBLISHED, self.Status.SCHEDULED}
-            and self.publish_at is None
-        ):
+        if self.status in PUBLIC_STATUSES and self.publish_at is None:
             self.publish_at = timezone.now()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
@@ -402,7 +418,7 @@ class Article(models.Model):
     @property
     def is_published(self):
         return (
-            self.status in {self.Status.PUBLISHED, self.Status.SCHEDULED}
+            self.status in PUBLIC_STATUSES
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )

@@ -7,10 +7,9 @@ are drafts or in review. "Own" means filed by them or bylined to the Author link
 
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Article, Author, Byline, RelatedEmbed
+from .models import PUBLIC_STATUSES, Article, Author, Byline, RelatedEmbed
 
 EDITABLE_BY_REPORTER = frozenset({Article.Status.DRAFT, Article.Status.IN_REVIEW})
-PUBLIC = frozenset({Article.Status.PUBLISHED, Article.Status.SCHEDULED})
 
 
 def can_publish(user) -> bool:
@@ -35,6 +34,12 @@ def own_filter(user) -> Q:
     return Q(created_by=user) | Q(Exists(bylined))
 
 
+def own_or_released_filter(user) -> Q:
+    """The user's own stories and every released one (published or scheduled): what a
+    reporter may see in the admin, e.g. to pick as a card."""
+    return own_filter(user) | Q(status__in=PUBLIC_STATUSES)
+
+
 def is_own(user, article: Article) -> bool:
     if article.pk is None or article.created_by_id == user.pk:
         return True
@@ -45,7 +50,7 @@ def can_view(user, article: Article) -> bool:
     """May `user` see this story in the admin (and learn its headline anywhere there)?"""
     if can_edit_any(user):
         return True
-    if article.status in PUBLIC:
+    if article.status in PUBLIC_STATUSES:
         return True
     return user.is_authenticated and is_own(user, article)
 
@@ -57,7 +62,7 @@ def visible_stories(user):
     if can_edit_any(user):
         return Article.objects.all()
     if user.has_perm("articles.view_article") or user.has_perm("articles.change_article"):
-        return Article.objects.filter(own_filter(user) | Q(status__in=PUBLIC))
+        return Article.objects.filter(own_or_released_filter(user))
     # Everyone else (the audience desk choosing stories for a newsletter): what readers see.
     return Article.objects.published()
 
@@ -74,11 +79,11 @@ def photo_in_public_use(user, photo) -> str | None:
     changes only with the rights to change public stories."""
     if user.has_perm("articles.change_article") and can_edit_any(user):
         return None
-    if Article.objects.filter(lead_photo=photo, status__in=PUBLIC).exists():
+    if Article.objects.released().filter(lead_photo=photo).exists():
         use = "the lead photo of a published or scheduled story"
     elif Author.objects.filter(photo=photo).exists():
         use = "an author's portrait"
-    elif RelatedEmbed.objects.filter(image=photo, article__status__in=PUBLIC).exists():
+    elif RelatedEmbed.objects.filter(image=photo, article__status__in=PUBLIC_STATUSES).exists():
         use = "the image of a card in a published or scheduled story"
     else:
         return None
@@ -99,7 +104,7 @@ def allowed_statuses(user, current: str | None = None) -> list[str]:
     """The statuses the user may pick on the story form (the current one always shows)."""
     allowed = [Article.Status.DRAFT, Article.Status.IN_REVIEW]
     if can_publish(user):
-        allowed += [Article.Status.SCHEDULED, Article.Status.PUBLISHED]
+        allowed += PUBLIC_STATUSES
     if can_withdraw(user) or current == Article.Status.WITHDRAWN:
         allowed.append(Article.Status.WITHDRAWN)
     if current and current not in allowed:

@@ -69,7 +69,7 @@ def latest_version(article):
 def describe(version) -> str:
     """'Nov 25, 2026 14:02 by Olha' for messages and comments."""
     revision = version.revision
-    when = date_format(timezone.localtime(revision.date_created), "M j, Y H:i")
+    when = date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
     user = revision.user
     who = (user.get_full_name() or user.get_username()) if user else "the system"
     return f"{when} by {who}"

@@ -21,6 +21,7 @@ from core import audit
 
 from . import permissions, photo_rules
 from .models import (
+    PUBLIC_STATUSES,
     Article,
     ArticleSlugHistory,
     Byline,
@@ -33,7 +34,6 @@ from .roles import EDITOR
 
 # What a reader sees of a story. Changing one of these after publication shows "Updated …".
 READER_VISIBLE_FIELDS = ("headline", "dek", "body", "lead_photo_id", "lead_photo_caption")
-PUBLIC_STATUSES = frozenset({Article.Status.PUBLISHED, Article.Status.SCHEDULED})
 # Moves into these statuses are security-relevant: they put words on the site under the
 # outlet's name, or take them down (core.audit).
 AUDITED_STATUSES = {
@@ -249,12 +249,8 @@ def withdraw(article: Article, *, by: User = None, note: str = "") -> Article:
     revive them). It keeps its publish time, so republishing restores it."""
     if _checked(by) and not permissions.can_withdraw(by):
         raise PermissionDenied(NOT_WITHDRAWER_MESSAGE)
-    from_status = article.status
-    article.status = Article.Status.WITHDRAWN
-    article.full_clean()
-    article.save(update_fields=["status", "modified_at"])
+    _move_to(article, Article.Status.WITHDRAWN, by=by, note=note)
     end_preview_links(article=article)
-    record_status_change(article, from_status=from_status, by=by, note=note)
     return article
 
 
@@ -263,12 +259,17 @@ def unpublish(article: Article, *, by: User, note: str = "") -> Article:
     """Back to draft: off the site (404, not 410: it was not taken down) until published."""
     if _checked(by) and not permissions.can_publish(by):
         raise PermissionDenied(NOT_PUBLISHER_MESSAGE)
+    _move_to(article, Article.Status.DRAFT, by=by, note=note)
+    return article
+
+
+def _move_to(article: Article, status: str, *, by: User, note: str) -> None:
+    """Set a status that needs no publish time (the caller has checked the user may)."""
     from_status = article.status
-    article.status = Article.Status.DRAFT
+    article.status = status
     article.full_clean()
     article.save(update_fields=["status", "modified_at"])
     record_status_change(article, from_status=from_status, by=by, note=note)
-    return article
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image, UnidentifiedImageError
 
+from core.uploads import from_the_start, refuse_oversized
+
 ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 
 # Pillow's own bomb guard follows our limit everywhere it opens an image (renditions, demo):
@@ -36,37 +38,31 @@ def validate_photo_file(file):
     Reads the header and verifies the data without decoding the whole image, so a
     decompression bomb is refused before it can take the memory it asks for.
     """
-    size = getattr(file, "size", None)
-    if size is not None and size > settings.PHOTO_MAX_UPLOAD_BYTES:
-        limit_mb = settings.PHOTO_MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise ValidationError(
-            f"This file is too large. Upload an image of at most {limit_mb} MB.",
-            code="file_too_large",
-        )
-    position = file.tell() if hasattr(file, "tell") else None
+    refuse_oversized(file, limit_bytes=settings.PHOTO_MAX_UPLOAD_BYTES, upload_an="an image")
     try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image_format = image.format
-            width, height = image.size
-            if image_format not in ALLOWED_IMAGE_FORMATS:
+        with from_the_start(file):
+            with Image.open(file) as image:
+                image_format = image.format
+                width, height = image.size
+                if image_format not in ALLOWED_IMAGE_FORMATS:
+                    raise ValidationError(
+                        "Upload a JPEG, PNG or WebP image. Other formats (including SVG) are "
+                        "refused.",
+                        code="invalid_format",
+                    )
+                if width * height > settings.PHOTO_MAX_PIXELS:
+                    raise ValidationError(
+                        f"This image is {width}×{height} pixels, more than the "
+                        f"{settings.PHOTO_MAX_PIXELS:,} pixels allowed.",
+                        code="too_many_pixels",
+                    )
+                image.verify()
+            if _contains_markup(file):
                 raise ValidationError(
-                    "Upload a JPEG, PNG or WebP image. Other formats (including SVG) are refused.",
-                    code="invalid_format",
+                    "This file hides web page code inside the image. Export the photo again "
+                    "from your photo editor and upload the new file.",
+                    code="markup_in_image",
                 )
-            if width * height > settings.PHOTO_MAX_PIXELS:
-                raise ValidationError(
-                    f"This image is {width}×{height} pixels, more than the "
-                    f"{settings.PHOTO_MAX_PIXELS:,} pixels allowed.",
-                    code="too_many_pixels",
-                )
-            image.verify()
-        if _contains_markup(file):
-            raise ValidationError(
-                "This file hides web page code inside the image. Export the photo again "
-                "from your photo editor and upload the new file.",
-                code="markup_in_image",
-            )
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
@@ -74,6 +70,3 @@ def validate_photo_file(file):
             "This file is not a readable image. Upload a JPEG, PNG or WebP photo.",
             code="invalid_image",
         ) from None
-    finally:
-        if position is not None:
-            file.seek(position)

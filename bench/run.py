@@ -58,7 +58,9 @@ def server_environment():
 
 def main():
     env = server_environment()
-    os.environ.update(env)
+    # This process loads the demo (load_demo); the servers it starts run without the demo
+    # app, as a live site does.
+    os.environ.update(env, DEMO="true")
     import django
 
     django.setup()

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 
 
 class AuditEntry(models.Model):
@@ -15,6 +17,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         SIGNED_IN = "signed_in", "Signed in (password)"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGNED_OUT = "signed_out", "Signed out"
         SECOND_FACTOR_PASSED = "second_factor_passed", "Second factor passed"
         SECOND_FACTOR_FAILED = "second_factor_failed", "Second factor failed"
         SECOND_FACTOR_ADDED = "second_factor_added", "Second factor added"
@@ -26,6 +29,7 @@ class AuditEntry(models.Model):
         USER_PERMISSIONS_ADDED = "user_permissions_added", "Permissions given"
         USER_PERMISSIONS_REMOVED = "user_permissions_removed", "Permissions taken away"
         STAFF_FLAGS_CHANGED = "staff_flags_changed", "Staff/superuser status changed"
+        STAFF_INVITED = "staff_invited", "Staff member invited"
         GROUP_PERMISSIONS_ADDED = "group_permissions_added", "Role gained permissions"
         GROUP_PERMISSIONS_REMOVED = "group_permissions_removed", "Role lost permissions"
         STORY_PUBLISHED = "story_published", "Story published"
@@ -61,4 +65,5 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         who = self.actor_username or "system"
-        return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.get_action_display()} {self.target}".strip()
+        when = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return f"{when} {who}: {self.get_action_display()} {self.target}".strip()

@@ -1,6 +1,6 @@
 """Audit entries for what Django's own auth machinery does, wherever it is done from.
 
-Sign-ins and failures come from contrib.auth's signals (the admin's login form, the test
+Sign-ins, sign-outs and failures come from contrib.auth's signals (the admin's login form, the test
 client, any other login view). Role and permission changes are recorded where they reach
 the database, so the admin's user and group forms, the shell and a script are all caught:
 many-to-many changes as the rows are added or removed, staff and superuser flags on save.
@@ -8,7 +8,7 @@ many-to-many changes as the rows are added or removed, staff and superuser flags
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_save, pre_save
 
 from . import audit
@@ -19,6 +19,13 @@ STAFF_FLAGS = ("is_staff", "is_superuser", "is_active")
 
 def _signed_in(sender, request, user, **kwargs):
     audit.record(action=Action.SIGNED_IN, target=user.get_username(), actor=user, request=request)
+
+
+def _signed_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record(
+            action=Action.SIGNED_OUT, target=user.get_username(), actor=user, request=request
+        )
 
 
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
@@ -93,6 +100,7 @@ def _staff_flags_changed(sender, instance, created, **kwargs):
 def connect():
     User = get_user_model()
     user_logged_in.connect(_signed_in, dispatch_uid="core.audit.signed_in")
+    user_logged_out.connect(_signed_out, dispatch_uid="core.audit.signed_out")
     user_login_failed.connect(_sign_in_failed, dispatch_uid="core.audit.sign_in_failed")
     m2m_changed.connect(
         _groups_changed, sender=User.groups.through, dispatch_uid="core.audit.groups"

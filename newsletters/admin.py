@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -7,6 +8,7 @@ from django.utils.html import format_html
 from articles.widgets import StoryChoicesMixin
 from subscriptions.models import Subscription
 
+from .admin_forms import IssueStoryForm, IssueStoryFormSet
 from .admin_tools import IssueToolsMixin
 from .models import Delivery, IssueStory, Newsletter, NewsletterIssue
 
@@ -88,7 +90,13 @@ class NewsletterAdmin(admin.ModelAdmin):
 
 
 class IssueStoryInline(StoryChoicesMixin, admin.TabularInline):
+    """The issue's stories in order: drag a row by its handle, or use its up and down
+    buttons (static/admin-extra/issue-order.js renumbers the positions); without the script
+    the position numbers can be typed."""
+
     model = IssueStory
+    form = IssueStoryForm
+    formset = IssueStoryFormSet
     fields = ["position", "article"]
     readonly_fields = ["as_sent"]
     autocomplete_fields = ["article"]
@@ -123,6 +131,10 @@ class IssueStoryInline(StoryChoicesMixin, admin.TabularInline):
 
     def get_extra(self, request, obj=None, **kwargs):
         return 3 if obj is None else (1 if obj.is_editable else 0)
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["admin-extra/issue-order.js"])
 
 
 @admin.register(NewsletterIssue)

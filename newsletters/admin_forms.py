@@ -1,6 +1,9 @@
-"""Small forms behind the issue page's buttons (fill, schedule, settle uncertain rows)."""
+"""Small forms behind the issue page's buttons (fill, schedule, settle uncertain rows), and
+the issue's story rows."""
 
 from django import forms
+from django.db.models import Max
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -64,3 +67,38 @@ class UncertainForm(forms.Form):
         if cleaned.get("scope") == "selected" and not cleaned.get("deliveries"):
             raise forms.ValidationError("Tick at least one recipient, or choose all of them.")
         return cleaned
+
+
+class IssueStoryForm(forms.ModelForm):
+    """One story row of an issue. The ordering script (static/admin-extra/issue-order.js)
+    renumbers every row, the empty ones too: a new row whose only change is its position
+    is still an empty row, not a story missing its article."""
+
+    def has_changed(self):
+        if self.instance.pk is None:
+            return any(name != "position" for name in self.changed_data)
+        return super().has_changed()
+
+
+class IssueStoryFormSet(BaseInlineFormSet):
+    """Empty rows start after the stories already in the issue (each at the next position),
+    so a story added without touching the numbers goes to the end, not to the top."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            offset = (self.total_form_count() if index is None else index) - (
+                self.initial_form_count()
+            )
+            kwargs["initial"] = {"position": self._next_position + offset}
+        return kwargs
+
+    @property
+    def _next_position(self) -> int:
+        if not hasattr(self, "_next"):
+            if self.instance.pk is None:
+                self._next = 0
+            else:
+                last = self.get_queryset().aggregate(last=Max("position"))["last"]
+                self._next = 0 if last is None else last + 1
+        return self._next

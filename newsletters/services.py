@@ -186,12 +186,12 @@ def cancel_schedule(*, issue: NewsletterIssue) -> NewsletterIssue:
 
 
 @transaction.atomic
-def send_issue(issue: NewsletterIssue, *, enqueue: bool = True) -> NewsletterIssue:
+def send_issue(issue: NewsletterIssue) -> NewsletterIssue:
     """Snapshot the audience into Delivery rows and start the pumps.
 
     The snapshot is idempotent (unique per issue and subscriber, conflicts ignored) and runs
-    in the same transaction as the status change, so an issue is never half-started.
-    `enqueue=False` leaves the pumping to the caller (the benchmark runs it in-process).
+    in the same transaction as the status change, so an issue is never half-started. The
+    watch chain and the pumps are enqueued once it commits.
     """
     locked = _locked(issue)
     if not locked.is_editable:
@@ -215,15 +215,11 @@ def send_issue(issue: NewsletterIssue, *, enqueue: bool = True) -> NewsletterIss
         # batch into a scan of the whole table).
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Delivery._meta.db_table)}")
-    update_fields = ["status", "started_at", "recipient_count", "watch_token", "watched_at"]
-    if enqueue:
-        _start_watch_chain(locked, run_after=now + _watch_interval())
-        _start_pumps(locked)
-    else:
-        # No chain: the caller pumps, and the sweep leaves an issue without a token alone.
-        locked.watch_token = ""
-        locked.watched_at = None
-    locked.save(update_fields=update_fields)
+    _start_watch_chain(locked, run_after=now + _watch_interval())
+    _start_pumps(locked)
+    locked.save(
+        update_fields=["status", "started_at", "recipient_count", "watch_token", "watched_at"]
+    )
     return locked
 
 
@@ -275,12 +271,11 @@ def watch(issue_id: int, token: str) -> str:
 
 
 def _stalled(now) -> Q:
-    """Issues a chain should be watching whose chain has been silent too long. An issue with
-    no token has no chain by design (send_issue(enqueue=False): its caller pumps)."""
+    """Issues a chain should be watching whose chain has been silent too long."""
     cutoff = now - timedelta(seconds=settings.NEWSLETTER_WATCH_STALL_SECONDS)
     due = Q(status=Issue.Status.SENDING) | Q(status=Issue.Status.SCHEDULED, scheduled_at__lt=cutoff)
     silent = Q(watched_at__isnull=True) | Q(watched_at__lt=cutoff)
-    return due & silent & ~Q(watch_token="")
+    return due & silent
 
 
 def rewatch_stalled_sends() -> list[int]:

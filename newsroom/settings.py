@@ -86,6 +86,11 @@ INSTALLED_APPS = [
     "pagecache",
     "newsroom.apps.NewsroomConfig",
 ]
+# The demo outlet and its commands (load_demo, ensure_demo_staff): installed only when asked
+# for, DEBUG on or off, so a live site carries none of it. `make run` sets it.
+DEMO = env.bool("DEMO", default=False)
+if DEMO:
+    INSTALLED_APPS += ["demo"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -224,6 +229,8 @@ LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Kyiv")
 USE_I18N = True
 USE_TZ = True
+# One date format in the admin, "7 Dec 2026, 18:32" in TIME_ZONE (newsroom/formats/en/).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 # --- Static and media files ---------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -390,11 +397,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Load balancers probe over plain HTTP; everything else is redirected to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # newsroom/health.py, at /healthz
 # Browser features no page of ours uses, switched off for us and every embedded frame
-# (newsroom/security.py). Embeds keep what their iframe `allow` attribute asks for.
+# (newsroom/security.py). Embeds keep what their iframe `allow` attribute asks for. Only
+# features browsers know: an unknown one prints a console warning on every page
+# (tests/security/test_browser_csp.py checks Chromium's console).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "accelerometer", "ambient-light-sensor", "bluetooth", "browsing-topics", "camera",
+        "accelerometer", "browsing-topics", "camera",
         "display-capture", "geolocation", "gyroscope", "hid", "magnetometer", "microphone",
         "midi", "payment", "serial", "usb",
     )

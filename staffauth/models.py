@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 
 
 class StaffSession(models.Model):
@@ -23,4 +25,5 @@ class StaffSession(models.Model):
         ordering = ["-last_seen_at"]
 
     def __str__(self):
-        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+        since = date_format(timezone.localtime(self.signed_in_at), "DATETIME_FORMAT")
+        return f"{self.user} since {since}"

@@ -38,6 +38,15 @@ def seen(request) -> None:
     )
 
 
+def new_key(request) -> None:
+    """Give the session a new key once the second factor is passed (as Django does at the
+    password step), so a key seen before the second step is worth nothing after it; the
+    person's session row follows the key."""
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    StaffSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
+
+
 def signed_out(request) -> None:
     if request.session.session_key:
         StaffSession.objects.filter(session_key=request.session.session_key).delete()

@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import views as webauthn
 
-from . import views
+from . import invites, views
 
 app_name = "staffauth"
 
@@ -51,4 +51,7 @@ urlpatterns = [
     ),
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/end/", views.session_end, name="session_end"),
+    # The invitation link (articles.invites) and the page after choosing a password.
+    path("welcome/<uidb64>/<token>/", invites.AcceptInviteView.as_view(), name="invite_accept"),
+    path("welcome/done/", invites.InviteDoneView.as_view(), name="invite_done"),
 ]

@@ -83,6 +83,15 @@ def _signed_in_only(view):
     return never_cache(wrapper)
 
 
+def _second_factor_passed(request, method):
+    sessions.new_key(request)
+    audit.record(
+        action=audit.Action.SECOND_FACTOR_PASSED,
+        target=request.user.get_username(),
+        method=method,
+    )
+
+
 @_signed_in_only
 def verify(request):
     """Second step of signing in: a code from the authenticator app, a passkey, or a
@@ -103,11 +112,7 @@ def verify(request):
             verified = verify_token(user, device.persistent_id, token)
             if verified is not None:
                 otp_login(request, verified)
-                audit.record(
-                    action=audit.Action.SECOND_FACTOR_PASSED,
-                    target=user.get_username(),
-                    method=method,
-                )
+                _second_factor_passed(request, method)
                 return HttpResponseRedirect(_next_url(request))
         audit.record(
             action=audit.Action.SECOND_FACTOR_FAILED, target=user.get_username(), method=method
@@ -175,6 +180,7 @@ def totp_add(request):
                 device.save()
                 if not user.is_verified():
                     otp_login(request, device)
+                    sessions.new_key(request)
             del request.session[PENDING_TOTP_KEY]
             return _after_first_factor(request, "Authenticator app added.")
         form.add_error("token", "That code did not match. Check the app’s clock and try again.")
@@ -238,12 +244,13 @@ class PasskeyVerifyView(CompleteCredentialAuthenticationView):
     def dispatch(self, request, *args, **kwargs):
         # The library turns a refused passkey into a JSON error answer, never an exception.
         response = super().dispatch(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            passed = response.status_code == 200 and request.user.is_verified()
+        if not request.user.is_authenticated:
+            return response
+        if response.status_code == 200 and request.user.is_verified():
+            _second_factor_passed(request, "passkey")
+        else:
             audit.record(
-                action=audit.Action.SECOND_FACTOR_PASSED
-                if passed
-                else audit.Action.SECOND_FACTOR_FAILED,
+                action=audit.Action.SECOND_FACTOR_FAILED,
                 target=request.user.get_username(),
                 method="passkey",
             )

@@ -8,20 +8,22 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from core import audit
 from newsletters.models import Newsletter
 
 from . import admin_views, services
 from .models import ConsentEvent, Subscriber, Subscription, Suppression, email_hash
-from .tasks import send_confirmation_email_task
 
 
 class NewsletterFilter(admin.SimpleListFilter):
@@ -42,8 +44,28 @@ class SubscriptionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["newsletter", "status", "subscribed_at", "unsubscribed_at", "created_at"]
-    readonly_fields = fields
+    readonly_fields = [*fields, "unsubscribe_link"]
     show_change_link = False
+
+    def get_fields(self, request, obj=None):
+        # Leaving one newsletter is a change to the subscriber: offered to those who may.
+        if request.user.has_perm("subscriptions.change_subscriber"):
+            return [*self.fields, "unsubscribe_link"]
+        return self.fields
+
+    @admin.display(description="")
+    def unsubscribe_link(self, subscription):
+        if subscription.status not in services.LIVE_SUBSCRIPTION_STATUSES:
+            return ""
+        url = reverse(
+            "admin:subscriptions_subscriber_unsubscribe_from",
+            args=[subscription.subscriber_id, subscription.newsletter_id],
+        )
+        return format_html(
+            '<a href="{}" class="deletelink">Unsubscribe from {}…</a>',
+            url,
+            subscription.newsletter.name,
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -172,6 +194,12 @@ class SubscriberAdmin(admin.ModelAdmin):
                 wrap(admin_views.newsletter_dashboard),
                 name="subscriptions_newsletter_dashboard",
             ),
+            path("export/", wrap(admin_views.export_page), name="subscriptions_export_page"),
+            path(
+                "<path:object_id>/unsubscribe/<int:newsletter_id>/",
+                wrap(self.unsubscribe_from_view),
+                name="subscriptions_subscriber_unsubscribe_from",
+            ),
             path(
                 "export/<int:newsletter_id>/",
                 wrap(admin_views.export_csv),
@@ -180,58 +208,93 @@ class SubscriberAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _confirm_page(self, request, queryset, *, action, title, template, **context):
+    def unsubscribe_from_view(self, request, object_id, newsletter_id):
+        """Stop one newsletter for one person (the bulk action stops them all): a page that
+        asks first, then services.unsubscribe, which writes the consent history with the
+        staff member's name, as the bulk action does."""
+        subscriber = self.get_object(request, object_id)
+        if subscriber is None:
+            raise Http404("No such subscriber.")
+        if not self.has_change_permission(request, subscriber):
+            raise PermissionDenied
+        newsletter = get_object_or_404(Newsletter, pk=newsletter_id)
+        change_url = reverse("admin:subscriptions_subscriber_change", args=[subscriber.pk])
+        subscribed = subscriber.subscriptions.filter(
+            newsletter=newsletter, status__in=services.LIVE_SUBSCRIPTION_STATUSES
+        ).exists()
+        if not subscribed:
+            self.message_user(
+                request, f"{subscriber} is not subscribed to {newsletter.name}.", messages.WARNING
+            )
+            return redirect(change_url)
+        if request.method == "POST":
+            services.unsubscribe(
+                subscriber=subscriber,
+                newsletter=newsletter,
+                method="staff (subscriber page)",
+                actor=request.user,
+            )
+            self.message_user(request, f"Unsubscribed {subscriber} from {newsletter.name}.")
+            return redirect(change_url)
         return TemplateResponse(
             request,
-            template,
+            "admin/subscriptions/subscriber/unsubscribe_from_confirmation.html",
             {
                 **self.admin_site.each_context(request),
-                "title": title,
+                "title": f"Unsubscribe {subscriber} from {newsletter.name}?",
                 "opts": self.model._meta,
-                "subscribers": queryset,
-                "action": action,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-                **context,
+                "subscriber": subscriber,
+                "newsletter": newsletter,
+                "others": subscriber.subscriptions.filter(
+                    status__in=services.LIVE_SUBSCRIPTION_STATUSES
+                )
+                .exclude(newsletter=newsletter)
+                .select_related("newsletter"),
+                "change_url": change_url,
             },
         )
 
+    def _after_confirmation(self, request, queryset, *, action, title, template, apply, done):
+        """A destructive action's two steps: first a page listing the people and asking
+        "Yes, …?", then, once confirmed, `apply` to each of them (it returns whether anything
+        changed) and `done` with the count as the message."""
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                template,
+                {
+                    **self.admin_site.each_context(request),
+                    "title": title,
+                    "opts": self.model._meta,
+                    "subscribers": queryset,
+                    "action": action,
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
+        count = sum(bool(apply(subscriber)) for subscriber in queryset)
+        self.message_user(request, done.format(count=count))
+        return None
+
     @admin.action(description="Unsubscribe from every newsletter", permissions=["change"])
     def unsubscribe_selected(self, request, queryset):
-        if request.POST.get("confirm") != "yes":
-            return self._confirm_page(
-                request,
-                queryset,
-                action="unsubscribe_selected",
-                title="Unsubscribe these people from every newsletter?",
-                template="admin/subscriptions/subscriber/unsubscribe_confirmation.html",
-            )
-        count = 0
-        for subscriber in queryset:
-            left = services.unsubscribe(
+        return self._after_confirmation(
+            request,
+            queryset,
+            action="unsubscribe_selected",
+            title="Unsubscribe these people from every newsletter?",
+            template="admin/subscriptions/subscriber/unsubscribe_confirmation.html",
+            apply=lambda subscriber: services.unsubscribe(
                 subscriber=subscriber, method="staff (admin action)", actor=request.user
-            )
-            count += bool(left)
-        self.message_user(request, f"Unsubscribed {count} subscriber(s) from everything.")
-        return None
+            ),
+            done="Unsubscribed {count} subscriber(s) from everything.",
+        )
 
     @admin.action(description="Resend the confirmation email", permissions=["change"])
     def resend_confirmation(self, request, queryset):
-        eligible = queryset.filter(
-            subscriptions__status=Subscription.Status.PENDING, email__isnull=False
-        ).distinct()
-        sent = 0
-        for subscriber in eligible:
-            if subscriber.is_blocked or services.is_suppressed(subscriber.email):
-                continue
-            services.record_event(
-                subscriber=subscriber,
-                kind=ConsentEvent.Kind.ADMIN,
-                method="staff (admin action)",
-                actor=request.user,
-                detail="Confirmation email resent",
-            )
-            send_confirmation_email_task.enqueue(subscriber.pk, True)
-            sent += 1
+        sent = sum(
+            services.resend_confirmation(subscriber=subscriber, actor=request.user)
+            for subscriber in queryset
+        )
         skipped = queryset.count() - sent
         message = f"Queued {sent} confirmation email(s)."
         if skipped:
@@ -240,21 +303,21 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description="Delete personal data (GDPR erasure)", permissions=["change"])
     def erase_selected(self, request, queryset):
-        if request.POST.get("confirm") != "yes":
-            return self._confirm_page(
-                request,
-                queryset,
-                action="erase_selected",
-                title="Erase these people's personal data?",
-                template="admin/subscriptions/subscriber/erase_confirmation.html",
-            )
-        count = 0
-        for subscriber in queryset:
-            if subscriber.status != Subscriber.Status.ERASED:
-                services.erase_subscriber(subscriber=subscriber, actor=request.user)
-                count += 1
-        self.message_user(request, f"Erased the personal data of {count} subscriber(s).")
-        return None
+        def erase(subscriber):
+            if subscriber.status == Subscriber.Status.ERASED:
+                return False
+            services.erase_subscriber(subscriber=subscriber, actor=request.user)
+            return True
+
+        return self._after_confirmation(
+            request,
+            queryset,
+            action="erase_selected",
+            title="Erase these people's personal data?",
+            template="admin/subscriptions/subscriber/erase_confirmation.html",
+            apply=erase,
+            done="Erased the personal data of {count} subscriber(s).",
+        )
 
     @admin.action(description="Export their data (JSON)", permissions=["view"])
     def export_personal_data(self, request, queryset):
@@ -276,8 +339,21 @@ class SubscriberAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
+            # Django's list page has no has_change_permission in its context (only change
+            # forms do), so the button asks the import view's own rule.
+            "can_import": admin_views.may_import(request.user),
             "import_url": reverse("admin:subscriptions_import"),
             "dashboard_url": reverse("admin:subscriptions_dashboard"),
+            # The export page starts from the list's newsletter and status filters.
+            "export_url": reverse("admin:subscriptions_export_page")
+            + "?"
+            + urlencode(
+                {
+                    key: value
+                    for key, value in request.GET.items()
+                    if key in {"newsletter", "status__exact"}
+                }
+            ),
         }
         return super().changelist_view(request, extra_context)
 

@@ -23,8 +23,13 @@ from core import audit
 from newsletters.models import Newsletter
 
 from .charts import subscribers_over_time
-from .exporting import export_active_subscribers
-from .import_files import ImportFolderError, create_private_file, import_dir
+from .exporting import ALL_STATUSES, EXPORT_CHOICES, ExportStatus, export_subscribers
+from .import_files import (
+    IMPORT_FILE_MAX_AGE,
+    ImportFolderError,
+    create_private_file,
+    import_dir,
+)
 from .importing import (
     ColumnMapping,
     ImportFileError,
@@ -35,12 +40,17 @@ from .importing import (
 from .models import Subscriber, Subscription
 
 IMPORT_SALT = "subscriptions.admin-import"
-IMPORT_FILE_MAX_AGE = 24 * 3600
 
 
 def _require(request, action):
     if not request.user.has_perm(f"subscriptions.{action}_subscriber"):
         raise PermissionDenied
+
+
+def may_import(user) -> bool:
+    """Importing changes who is on a list: it takes the change permission (articles/policy.py
+    gives it to the Audience role). The list's "Import CSV" button asks the same question."""
+    return user.has_perm("subscriptions.change_subscriber")
 
 
 def _context(request, title, **extra):
@@ -68,7 +78,9 @@ class ImportMappingForm(forms.Form):
         label="Consent date column",
         required=False,
         help_text="Rows with a date here arrive active; rows without arrive pending, waiting "
-        "for you to send them a confirmation email.",
+        "for you to send them a confirmation email. Dates are read day first (02/11/2026 or "
+        "02.11.2026 is 2 November) or as YYYY-MM-DD, in the newsroom's time zone; a row whose "
+        "date cannot be read arrives pending, with a note in the report.",
     )
     newsletter = forms.ModelChoiceField(queryset=Newsletter.objects.all())
     dry_run = forms.BooleanField(
@@ -102,20 +114,9 @@ def _stored_path(key: str) -> tuple[Path, str]:
     return path, payload["n"]
 
 
-def remove_stale_uploads(max_age_seconds: int = IMPORT_FILE_MAX_AGE) -> int:
-    """Delete uploads nobody finished importing (they hold personal data)."""
-    cutoff = timezone.now().timestamp() - max_age_seconds
-    removed = 0
-    if Path(settings.SUBSCRIBER_IMPORT_DIR).is_dir():
-        for path in import_dir().glob("*.csv"):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                removed += 1
-    return removed
-
-
 def import_upload(request):
-    _require(request, "change")
+    if not may_import(request.user):
+        raise PermissionDenied
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file_id = uuid.uuid4().hex
@@ -143,7 +144,8 @@ def _upload_page(request, form):
 
 
 def import_map_and_run(request, key):
-    _require(request, "change")
+    if not may_import(request.user):
+        raise PermissionDenied
     try:
         path, original_name = _stored_path(key)
     except ImportFolderError as problem:
@@ -245,15 +247,62 @@ def newsletter_dashboard(request, newsletter_id):
     )
 
 
+class ExportForm(forms.Form):
+    newsletter = forms.ModelChoiceField(queryset=Newsletter.objects.order_by("position", "name"))
+    status = forms.ChoiceField(
+        label="Who",
+        choices=EXPORT_CHOICES,
+        initial=ExportStatus.ACTIVE,
+        help_text="Each row has a status column. Dates are written in the newsroom's time zone.",
+    )
+
+
+def _initial_from_list(query) -> dict:
+    """The subscriber list's filters, as the export page's first choice (the list filters
+    people by their overall status; the nearest export status has the same name)."""
+    status = query.get("status__exact", "")
+    return {
+        "newsletter": query.get("newsletter"),
+        "status": status if status in ExportStatus.values else ALL_STATUSES,
+    }
+
+
+def export_page(request):
+    """Pick a newsletter and a status, then download; "Export CSV" on the list opens this
+    with the list's filters chosen."""
+    _require(request, "view")
+    if "export" in request.GET:
+        form = ExportForm(request.GET)
+        if form.is_valid():
+            return _export_response(form.cleaned_data["newsletter"], form.cleaned_data["status"])
+    else:
+        form = ExportForm(initial=_initial_from_list(request.GET))
+    return TemplateResponse(
+        request,
+        "admin/subscriptions/subscriber/export.html",
+        _context(request, "Export subscribers as CSV", form=form),
+    )
+
+
 def export_csv(request, newsletter_id):
+    """A newsletter's subscribers in one status (?status=, active by default) as CSV."""
     _require(request, "view")
     newsletter = get_object_or_404(Newsletter, pk=newsletter_id)
-    audit.record(action=audit.Action.SUBSCRIBERS_EXPORTED, target=newsletter, kind="csv")
+    status = request.GET.get("status", ExportStatus.ACTIVE)
+    if status not in dict(EXPORT_CHOICES):
+        raise Http404("No such status.")
+    return _export_response(newsletter, status)
+
+
+def _export_response(newsletter, status):
+    audit.record(
+        action=audit.Action.SUBSCRIBERS_EXPORTED, target=newsletter, kind="csv", status=status
+    )
     response = StreamingHttpResponse(
-        export_active_subscribers(newsletter), content_type="text/csv; charset=utf-8"
+        export_subscribers(newsletter, status=status), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
-        f'attachment; filename="{newsletter.slug}-subscribers-{stamp}.csv"'
+        f'attachment; filename="{newsletter.slug}-{status}-subscribers-{stamp}.csv"'
     )
     return response

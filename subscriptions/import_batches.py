@@ -46,6 +46,7 @@ class Row:
     line: int
     first_name: str
     consent_at: datetime | None
+    consent_note: str = ""  # why a consent date in the file was not used
 
 
 class ChangedMeanwhile(Exception):
@@ -146,9 +147,14 @@ class BatchWriter:
                 raise ChangedMeanwhile
 
     def _consent_text(self, row: Row) -> str:
-        if row.consent_at is None:
-            return f"Imported from {self.source_name} without a consent date: needs confirming."
-        return f"Imported from {self.source_name}: consented on {row.consent_at:%Y-%m-%d}."
+        if row.consent_at is not None:
+            consented = timezone.localtime(row.consent_at)
+            return f"Imported from {self.source_name}: consented on {consented:%Y-%m-%d}."
+        if row.consent_note:
+            return (
+                f"Imported from {self.source_name}: {row.consent_note}, so pending until confirmed."
+            )
+        return f"Imported from {self.source_name} without a consent date: needs confirming."
 
     def _lookup(self, batch: dict[str, Row], hashes: dict[str, str]):
         """(suppressed hashes, {address: (id, status, first_name)}, {subscriber id:

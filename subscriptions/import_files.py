@@ -16,6 +16,11 @@ import stat
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
+
+# An upload nobody has finished importing a day later is abandoned: its link (signed with
+# this age) no longer works and remove_stale_uploads deletes it.
+IMPORT_FILE_MAX_AGE = 24 * 3600
 
 
 class ImportFolderError(Exception):
@@ -71,3 +76,15 @@ def create_private_file(path: Path):
     except BaseException:
         os.close(descriptor)
         raise
+
+
+def remove_stale_uploads(max_age_seconds: int = IMPORT_FILE_MAX_AGE) -> int:
+    """Delete uploads nobody finished importing (they hold personal data)."""
+    cutoff = timezone.now().timestamp() - max_age_seconds
+    removed = 0
+    if Path(settings.SUBSCRIBER_IMPORT_DIR).is_dir():
+        for path in import_dir().glob("*.csv"):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed

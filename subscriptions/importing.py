@@ -7,6 +7,10 @@ spot duplicates within it (about 60 MB for a million rows).
 
 Rules: an address is normalised (trimmed, lower-cased) and validated; a row is active only
 if the file gives a consent date, otherwise pending (staff send confirmations separately);
+a row whose status column (our export writes one) says the person left is not imported, and
+one marked pending arrives pending whatever its dates say;
+a consent date is read day first (DD/MM/YYYY, DD.MM.YYYY) or as ISO, in the outlet's zone,
+and a row whose date cannot be used arrives pending with a note, never dropped;
 an address that unsubscribed, bounced, complained, was erased or is suppressed is never
 brought back.
 """
@@ -24,7 +28,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -36,7 +40,7 @@ from django.utils import timezone
 from core import audit
 from newsletters.models import Newsletter
 
-from .exporting import FORMULA_STARTS
+from .exporting import FORMULA_STARTS, LEFT_STATUSES, ExportStatus
 from .import_batches import BatchWriter, Row
 from .import_postgres import PostgresBatchWriter
 from .models import normalize_email
@@ -56,6 +60,7 @@ CONSENT_HEADERS = (
     "opt_in_date",
 )
 SKIP_DUPLICATE = "duplicate of an earlier row in the file"
+SKIP_MARKED_LEFT = "marked unsubscribed, bounced, complained or suppressed in the file"
 _validate_email = EmailValidator()
 # Django compiles these lazily behind a proxy object; at a million rows the proxy's attribute
 # lookups cost more than the matching, so give this validator the compiled patterns.
@@ -106,6 +111,10 @@ class ImportReport:
     skipped: int = 0
     invalid: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    # Rows imported all the same, with something staff should know (a consent date that could
+    # not be used: the row arrives pending instead of being dropped).
+    notes: list[RowProblem] = field(default_factory=list)
+    noted: int = 0
     skip_reasons: Counter = field(default_factory=Counter)
     active: int = 0
     pending: int = 0
@@ -130,6 +139,15 @@ class ImportReport:
         self.invalid += 1
         if len(self.problems) < MAX_REPORTED_PROBLEMS:
             self.problems.append(RowProblem(line=line, reason=reason, value=value[:254]))
+
+    @property
+    def notes_not_listed(self) -> int:
+        return self.noted - len(self.notes)
+
+    def _note(self, line: int, reason: str, value: str) -> None:
+        self.noted += 1
+        if len(self.notes) < MAX_REPORTED_PROBLEMS:
+            self.notes.append(RowProblem(line=line, reason=reason, value=value[:254]))
 
     def _skip(self, reason: str, count: int = 1) -> None:
         self.skipped += count
@@ -213,22 +231,41 @@ def read_header(source) -> list[str]:
         close()
 
 
+# Day first, as spreadsheets in Ukraine and most of Europe write dates (02/11/2026 is
+# 2 November), with an optional time; ISO (2026-11-02, 2026/11/02, with a time) is read too.
+# A four-digit year is required: "11/02/26" could be either century's and either order's.
+_DAY_FIRST = re.compile(
+    r"(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>\d{4})"
+    r"(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+)
+DATE_NOT_READ = "not read (use DD/MM/YYYY, DD.MM.YYYY or YYYY-MM-DD)"
+DATE_IN_FUTURE = "in the future"
+
+
 def _parse_consent(value: str) -> datetime | None:
+    """The consent date in a cell, in the outlet's zone when the cell names none.
+
+    Raises ValueError with the reason (DATE_NOT_READ, DATE_IN_FUTURE) for a date that cannot
+    be used; an empty cell is no date at all.
+    """
     value = value.strip()
     if not value:
         return None
+    day_first = _DAY_FIRST.fullmatch(value)
     try:
-        parsed = datetime.fromisoformat(value.replace("/", "-"))
+        if day_first:
+            parsed = datetime(
+                *(int(day_first[part]) for part in ("year", "month", "day")),
+                *(int(day_first[part] or 0) for part in ("hour", "minute", "second")),
+            )
+        else:
+            parsed = datetime.fromisoformat(value.replace("/", "-"))
     except ValueError:
-        try:
-            day = date.fromisoformat(value.replace("/", "-"))
-            parsed = datetime.combine(day, datetime.min.time())
-        except ValueError:
-            raise ValueError("consent date is not a date (use YYYY-MM-DD)") from None
+        raise ValueError(DATE_NOT_READ) from None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     if parsed > timezone.now():
-        raise ValueError("consent date is in the future")
+        raise ValueError(DATE_IN_FUTURE)
     return parsed
 
 
@@ -279,6 +316,8 @@ def import_subscribers(
             "email": header.index(mapping.email),
             "first_name": column(mapping.first_name),
             "consent": column(mapping.consent_date),
+            # Not a mapping choice: only our own export writes this column.
+            "status": column(next((h for h in header if h.lower() == "status"), "")),
         }
         writer_class = PostgresBatchWriter if connection.vendor == "postgresql" else BatchWriter
         writer = writer_class(report, newsletter, actor, source_name or "CSV file")
@@ -319,7 +358,7 @@ def _parse_batches(rows, columns, report, duplicates, fraction):
     updates the report's other counts from another thread).
     """
     seen: set[int] = set()
-    consent_dates: dict[str, datetime | None] = {}
+    consent_dates: dict[str, tuple[datetime | None, str]] = {}
     batch: dict[str, Row] = {}
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
@@ -335,17 +374,34 @@ def _parse_batches(rows, columns, report, duplicates, fraction):
         except ValidationError:
             report._invalid(line, "not a valid email address", raw)
             continue
-        consent_at = None
-        if columns["consent"] is not None and len(row) > columns["consent"]:
+        marked = ""
+        if columns["status"] is not None and len(row) > columns["status"]:
+            marked = row[columns["status"]].strip().lower()
+            if marked in LEFT_STATUSES:
+                report._skip(SKIP_MARKED_LEFT)
+                continue
+        consent_at, consent_note = None, ""
+        # Someone exported as pending never confirmed: whatever dates the row carries, they
+        # arrive pending here too.
+        if (
+            marked != ExportStatus.PENDING
+            and columns["consent"] is not None
+            and len(row) > columns["consent"]
+        ):
             # Big files repeat the same few hundred dates: parse each once per import.
             value = row[columns["consent"]]
-            consent_at = consent_dates.get(value)
-            if consent_at is None:
+            parsed = consent_dates.get(value)
+            if parsed is None:
                 try:
-                    consent_at = consent_dates[value] = _parse_consent(value)
+                    parsed = consent_dates[value] = (_parse_consent(value), "")
                 except ValueError as error:
-                    report._invalid(line, str(error), raw)
-                    continue
+                    parsed = consent_dates[value] = (None, str(error))
+            consent_at, why_not = parsed
+            if why_not:
+                # Never dropped: without a usable date the person arrives pending, and both
+                # the report and their consent text say why.
+                report._note(line, f"consent date {why_not}", value.strip())
+                consent_note = f"consent date “{value.strip()[:60]}” {why_not}"
         first_name = ""
         if columns["first_name"] is not None and len(row) > columns["first_name"]:
             first_name = _unescape_cell(row[columns["first_name"]].strip())[:100]
@@ -358,7 +414,9 @@ def _parse_batches(rows, columns, report, duplicates, fraction):
                 earlier.consent_at = earlier.consent_at or consent_at
             continue
         seen.add(digest)
-        batch[address] = Row(line=line, first_name=first_name, consent_at=consent_at)
+        batch[address] = Row(
+            line=line, first_name=first_name, consent_at=consent_at, consent_note=consent_note
+        )
         if len(batch) >= BATCH_SIZE:
             yield batch, report.rows, fraction()
             batch = {}

@@ -32,7 +32,7 @@ from core import audit
 from newsletters.models import Newsletter
 
 from .emails import send_confirmation_email
-from .exporting import export_active_subscribers
+from .exporting import export_subscribers
 from .importing import ImportReport, import_subscribers
 from .models import (
     BLOCKED_STATUSES,
@@ -52,13 +52,14 @@ __all__ = [
     "active_recipients",
     "confirm",
     "erase_subscriber",
-    "export_active_subscribers",
+    "export_subscribers",
     "import_subscribers",
     "is_suppressed",
     "purge_pending_subscribers",
     "record_bounce",
     "record_complaint",
     "request_fresh_confirmation",
+    "resend_confirmation",
     "send_confirmation_email",
     "set_preferences",
     "subscribe",
@@ -149,11 +150,15 @@ def _locked(subscriber: Subscriber) -> Subscriber:
     return Subscriber.objects.select_for_update().get(pk=subscriber.pk)
 
 
-def _enqueue_confirmation(subscriber_id: int | None, request_id: int | None = None) -> None:
+def _enqueue_confirmation(
+    subscriber_id: int | None, request_id: int | None = None, *, force: bool = False
+) -> None:
+    """Queue the confirmation email once the caller's transaction commits (a rollback sends
+    nothing, and the worker never looks for rows it cannot see yet)."""
     from .tasks import send_confirmation_email_task
 
     transaction.on_commit(
-        lambda: send_confirmation_email_task.enqueue(subscriber_id, False, request_id)
+        lambda: send_confirmation_email_task.enqueue(subscriber_id, force, request_id)
     )
 
 
@@ -257,9 +262,34 @@ def request_fresh_confirmation(
             if email
             else None
         )
-    from .tasks import send_confirmation_email_task
+    _enqueue_confirmation(subscriber_id, request_id)
 
-    send_confirmation_email_task.enqueue(subscriber_id, False, request_id)
+
+@transaction.atomic
+def resend_confirmation(*, subscriber: Subscriber, actor=None) -> bool:
+    """Staff send a pending person a fresh confirmation email now, past the resend interval.
+
+    Returns whether one was queued: nobody without a pending subscription, a blocked or
+    erased row, or a suppressed address is mailed. The resend lands in the consent history
+    with the staff member who asked.
+    """
+    subscriber = _locked(subscriber)
+    if (
+        subscriber.email is None
+        or subscriber.is_blocked
+        or is_suppressed(subscriber.email)
+        or not subscriber.subscriptions.filter(status=Subscription.Status.PENDING).exists()
+    ):
+        return False
+    record_event(
+        subscriber=subscriber,
+        kind=ConsentEvent.Kind.ADMIN,
+        method="staff (admin action)",
+        actor=actor,
+        detail="Confirmation email resent",
+    )
+    _enqueue_confirmation(subscriber.pk, force=True)
+    return True
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from .import_files import remove_stale_uploads
 from .models import Subscriber
 
 
@@ -34,7 +35,6 @@ def send_confirmation_email_task(
 def purge_pending_subscribers_task() -> int:
     """Delete never-confirmed signups older than PENDING_SUBSCRIBER_PURGE_DAYS (and abandoned
     CSV uploads, which hold personal data too)."""
-    from .admin_views import remove_stale_uploads
     from .services import purge_pending_subscribers
 
     purged = purge_pending_subscribers()

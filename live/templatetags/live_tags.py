@@ -52,10 +52,11 @@ def live_coverage(article):
 
 
 def last_modified(article, updates):
-    """The story's own last change or its newest update, whichever is later."""
+    """The story's own last change or its newest update, whichever is later (None for a
+    draft with neither, seen only in a preview)."""
     changed = article.updated_at if article.was_updated else article.publish_at
     newest = newest_update_at(updates)
-    return max(moment for moment in (changed, newest) if moment is not None)
+    return max((moment for moment in (changed, newest) if moment is not None), default=None)
 
 
 @register.simple_tag
@@ -84,10 +85,13 @@ def live_blog_json_ld(article):
     updates = updates_for_page(article)
     data = article_json_data(article)
     data["@type"] = "LiveBlogPosting"
-    data["dateModified"] = timezone.localtime(last_modified(article, updates)).isoformat()
-    data["coverageStartTime"] = timezone.localtime(article.coverage_started_at).isoformat()
-    if article.coverage_end_at:
-        data["coverageEndTime"] = timezone.localtime(article.coverage_end_at).isoformat()
+    for key, moment in (
+        ("dateModified", last_modified(article, updates)),
+        ("coverageStartTime", article.coverage_started_at),
+        ("coverageEndTime", article.coverage_end_at),
+    ):
+        if moment is not None:
+            data[key] = timezone.localtime(moment).isoformat()
     url = data["url"]
     newest_first = sorted(updates, key=lambda update: update.published_at, reverse=True)
     data["liveBlogUpdate"] = [

@@ -1,21 +1,10 @@
 // Safe editing on the story form (articles/admin_editing.py): a heartbeat that tells the
 // server this story is open and shows who else has it open, and an autosave of what is typed
 // every 30 s into a recovery copy (never over the story). Settings come from data- attributes
-// on #story-editing; no inline script, so the admin's strict CSP needs no exception.
+// on #story-editing and the JSON block #autosaved-fields; no inline script, so the admin's
+// strict CSP needs no exception.
 "use strict";
 (function () {
-  const AUTOSAVED = [
-    "headline",
-    "slug",
-    "dek",
-    "body",
-    "tags",
-    "lead_photo_caption",
-    "audio_transcript_url",
-    "audio_transcript",
-    "editor_notes",
-  ];
-
   function csrfToken(form) {
     const input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -66,9 +55,9 @@
     });
   }
 
-  function typedFields(form) {
+  function typedFields(form, autosaved) {
     const fields = { story: "" };
-    for (const name of AUTOSAVED) {
+    for (const name of autosaved) {
       const field = form.elements.namedItem(name);
       if (field && "value" in field) fields[name] = field.value;
     }
@@ -78,15 +67,18 @@
   function startAutosave(root, form) {
     const url = root.dataset.autosaveUrl;
     const status = document.getElementById("autosave-status");
-    if (!url) return;
-    let lastSent = JSON.stringify(typedFields(form));
+    // The fields to save: articles/editing.py AUTOSAVED_FIELDS, written into the page.
+    const fieldList = document.getElementById("autosaved-fields");
+    if (!url || !fieldList) return;
+    const autosaved = JSON.parse(fieldList.textContent);
+    let lastSent = JSON.stringify(typedFields(form, autosaved));
     let submitting = false;
     form.addEventListener("submit", () => {
       submitting = true;
     });
     const save = () => {
       if (submitting) return;
-      const fields = typedFields(form);
+      const fields = typedFields(form, autosaved);
       const snapshot = JSON.stringify(fields);
       if (snapshot === lastSent) return;
       fields.story = root.dataset.storyKey;
@@ -104,7 +96,7 @@
     // A tab closed between two autosaves still leaves its last words on the server.
     window.addEventListener("pagehide", () => {
       if (submitting) return;
-      const fields = typedFields(form);
+      const fields = typedFields(form, autosaved);
       if (JSON.stringify(fields) === lastSent) return;
       fields.story = root.dataset.storyKey;
       const body = new FormData();

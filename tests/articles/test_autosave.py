@@ -1,7 +1,10 @@
 # ruff: noqa: F811 (the `roles` fixture is imported, then requested by name)
 """Autosaved recovery copies of the story form, and editors' notes that readers never see."""
 
+import json
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -60,6 +63,18 @@ def test_autosave_stores_a_recovery_copy_and_never_touches_the_story(client, rol
     client.post(AUTOSAVE_URL, typed(story, headline="Third try"))
     assert AutosaveDraft.objects.get(story_key=str(story.pk)).data["headline"] == "Third try"
     assert AutosaveDraft.objects.count() == 1
+
+
+def test_the_script_learns_the_autosaved_fields_from_the_page(client, roles, story):
+    client.force_login(roles["editor"])
+
+    page = client.get(change_url(story)).content.decode()
+
+    block = re.search(r'<script id="autosaved-fields" type="application/json">(.*?)</script>', page)
+    assert json.loads(block[1]) == list(editing.AUTOSAVED_FIELDS)
+    # One list: the script keeps no copy that could drift from the server's.
+    script = Path(__file__).parents[2] / "static/admin-extra/story-editing.js"
+    assert "audio_transcript_url" not in script.read_text()
 
 
 def test_reopening_offers_the_copy_and_restoring_fills_the_form(client, roles, story):

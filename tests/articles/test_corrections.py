@@ -129,3 +129,14 @@ def test_corrections_page_paginates(client, roles):
     )
     assert "Page 1 of 2" in client.get("/corrections/").content.decode()
     assert client.get("/corrections/?page=2").status_code == 200
+
+
+def test_the_updated_line_leads_to_the_newest_correction(client, roles):
+    story = ArticleFactory(publish_at=timezone.now() - timedelta(days=3))
+    services.add_correction(story, text="Fixed a date.", by=roles["editor"])
+    newest = services.add_correction(story, text="Fixed a name.", by=roles["editor"])
+
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    assert f'<a href="#correction-{newest.pk}">Updated</a>' in html
+    assert f'id="correction-{newest.pk}"' in html

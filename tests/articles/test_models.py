@@ -24,6 +24,12 @@ def test_published_is_live_stories_only():
 
     assert set(Article.objects.published()) == {live, due}
     assert live.is_published and due.is_published
+    waiting = set(Article.objects.scheduled())
+    assert {story.headline for story in waiting} == {
+        story.headline for story in Article.objects.released() if not story.is_published
+    }
+    assert len(waiting) == 2
+    assert set(Article.objects.released()) == waiting | {live, due}
 
 
 def test_published_at_a_given_moment():

@@ -157,3 +157,59 @@ def test_staff_can_preview_a_withdrawn_story(client, roles):
     assert response.status_code == 200
     assert "Taken down for a legal review" in response.content.decode()
     assert_private(response)
+
+
+def test_a_live_draft_with_no_time_and_no_updates_previews(client, roles):
+    """A live story planned ahead (no publish time yet, no updates) previews with its
+    structured data, instead of failing on the missing times."""
+    draft = ArticleFactory(
+        status="draft", publish_at=None, is_live=True, headline="Election night: live"
+    )
+    client.force_login(roles["editor"])
+
+    response = client.get(f"/admin/articles/article/{draft.pk}/preview/")
+
+    assert response.status_code == 200
+    assert "Election night: live" in response.content.decode()
+
+
+def test_a_draft_with_no_time_shows_no_dangling_separator(client, roles, draft):
+    client.force_login(roles["editor"])
+
+    html = client.get(f"/admin/articles/article/{draft.pk}/preview/").content.decode()
+
+    dateline = html[html.index('class="story__dateline"') :]
+    dateline = dateline[: dateline.index("</p>")]
+    assert "min read" in dateline and "·" not in dateline and "<time" not in dateline
+
+
+def test_the_story_page_lists_its_live_links_with_a_copy_button(client, roles, draft):
+    editor = roles["editor"]
+    editor.first_name, editor.last_name = "Erin", "Editor"
+    editor.save()
+    client.force_login(editor)
+    client.post(
+        f"/admin/articles/article/{draft.pk}/preview-link/", {"label": "Legal", "hours": "2"}
+    )
+    legal = PreviewLink.objects.get(label="Legal")
+    revoked = PreviewLink.objects.create(article=draft, label="Revoked one")
+    services.revoke_preview_links(PreviewLink.objects.filter(pk=revoked.pk))
+    PreviewLink.objects.create(
+        article=draft, label="Ended one", expires_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    page = client.get(f"/admin/articles/article/{draft.pk}/change/").content.decode()
+
+    section = page.split('id="preview-links"')[1].split("</section>")[0]
+    url = f"http://testserver{legal.get_absolute_url()}"
+    assert f'id="preview-link-{legal.pk}" value="{url}"' in section
+    assert f'data-copy="#preview-link-{legal.pk}"' in section and "made by Erin Editor" in section
+    assert "Revoked one" not in section and "Ended one" not in section
+    assert "admin-extra/copy-link.js" in page
+
+
+def test_a_reporter_sees_no_preview_links(client, roles, draft):
+    PreviewLink.objects.create(article=draft, label="Legal")
+    client.force_login(roles["reporter"])
+    page = client.get(f"/admin/articles/article/{draft.pk}/change/").content.decode()
+    assert 'id="preview-links"' not in page

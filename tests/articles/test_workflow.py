@@ -135,11 +135,58 @@ def test_desk_view_lists_review_scheduled_and_published_today_in_fixed_queries(
     assert "last saved by erin" in page
 
 
-def test_reporter_sees_the_review_count_but_no_desk(client, roles):
-    ArticleFactory(status="in_review", publish_at=None)
-    client.force_login(roles["reporter"])
+def test_the_desk_names_who_last_saved_a_story(client, roles):
+    editor = roles["editor"]
+    editor.first_name, editor.last_name = "Erin", "Editor"
+    editor.save()
+    story = ArticleFactory(status="in_review", publish_at=None, headline="Named saver")
+    client.force_login(editor)
+    url = f"/admin/articles/article/{story.pk}/change/"
+    client.post(url, change_form_data(client, url))
 
     page = client.get("/admin/").content.decode()
 
-    assert "1</strong> story awaiting review" in page
+    assert "last saved by Erin Editor" in page
+    assert "last saved by erin" not in page
+
+
+def test_desk_lists_scheduled_stories_beyond_today(client, roles):
+    ArticleFactory(
+        headline="Next week's profile",
+        status="scheduled",
+        publish_at=timezone.now() + timezone.timedelta(days=6),
+    )
+    client.force_login(roles["editor"])
+    queue = client.get("/admin/").content.decode().split('id="desk-scheduled"')[1]
+    assert "Next week&#x27;s profile" in queue.split("</section>")[0]
+
+
+def test_reporter_is_counted_only_the_stories_in_review_they_can_open(client, roles):
+    reporter = roles["reporter"]
+    ArticleFactory(status="in_review", publish_at=None, created_by=roles["other_reporter"])
+    client.force_login(reporter)
+
+    page = client.get("/admin/").content.decode()
+    assert "0</strong> stories awaiting review" in page
     assert 'id="desk-in-review"' not in page
+
+    ArticleFactory(status="in_review", publish_at=None, created_by=reporter)
+    page = client.get("/admin/").content.decode()
+    assert "1</strong> story awaiting review" in page
+
+
+def test_a_reporters_own_drafts_come_first_in_the_story_list(client, roles):
+    reporter = roles["reporter"]
+    now = timezone.now()
+    ArticleFactory(headline="Released yesterday", publish_at=now - timezone.timedelta(days=1))
+    ArticleFactory(headline="Released an hour ago", publish_at=now - timezone.timedelta(hours=1))
+    ArticleFactory(headline="My older draft", status="draft", publish_at=None, created_by=reporter)
+    ArticleFactory(headline="My new draft", status="draft", publish_at=None, created_by=reporter)
+    ArticleFactory(headline="My story in review", status="in_review", created_by=reporter)
+    client.force_login(reporter)
+
+    response = client.get("/admin/articles/article/")
+
+    shown = [story.headline for story in response.context["cl"].result_list]
+    assert shown[:2] == ["My new draft", "My older draft"]
+    assert shown.index("Released an hour ago") < shown.index("Released yesterday")

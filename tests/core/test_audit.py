@@ -56,6 +56,16 @@ def test_a_password_sign_in_and_a_failure_each_leave_one_entry(client, django_us
     assert [e.action for e in signed_in.entries][:1] == [audit.Action.SIGNED_IN]
 
 
+def test_a_sign_out_leaves_one_entry(client, django_user_model):
+    erin = make_user(django_user_model, "erin", EDITOR)
+    client.force_login(erin)
+    with NewEntries() as signed_out:
+        response = client.post("/admin/logout/")
+    assert response.status_code == 200
+    entry = signed_out.one(audit.Action.SIGNED_OUT)
+    assert (entry.target, entry.actor, entry.ip_address) == ("erin", erin, "127.0.0.1")
+
+
 def test_role_and_permission_changes_each_leave_one_entry(chief, client, django_user_model):
     erin = make_user(django_user_model, "erin")
     editor = role_group(EDITOR)

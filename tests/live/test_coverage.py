@@ -237,3 +237,10 @@ def test_a_story_never_changed_after_publication_has_no_modified_time(client):
     from tests.factories import ArticleFactory
 
     assert modified_meta(page(client, ArticleFactory())) is None
+
+
+def test_a_live_blog_gives_no_reading_time(client):
+    story = LiveStoryFactory()
+    LiveUpdateFactory(article=story)
+
+    assert "min read" not in page(client, story)

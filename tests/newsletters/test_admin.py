@@ -1,6 +1,7 @@
 """The editor's side: compose, fill, preview, test, send or schedule, watch, settle."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -32,7 +33,7 @@ def change_url(issue):
 @pytest.fixture
 def sending_issue(issue, newsletter):
     readers = audience(newsletter, 4)
-    services.send_issue(issue, enqueue=False)
+    services.send_issue(issue)
     Delivery.objects.filter(subscriber=readers[0]).update(status=Delivery.Status.SENT)
     Delivery.objects.filter(subscriber__in=readers[1:3]).update(
         status=Delivery.Status.UNCERTAIN, claimed_by="host:99:dead", error="In flight"
@@ -303,3 +304,52 @@ def test_delivery_log_is_read_only(admin_client, sending_issue):
     assert page.status_code == 200
     assert page.context["has_change_permission"] is False
     assert page.context["has_delete_permission"] is False
+
+
+def story_rows(html):
+    """(position input's value) of each story row in the issue form, in page order."""
+    return re.findall(r'name="issue_stories-(\d+)-position" value="(\d+)"', html)
+
+
+def test_new_story_rows_come_after_the_stories_already_in(admin_client, issue, section):
+    """Rows offered empty start at the next position, not all at 0 (they used to sort first)."""
+    positions = list(issue.issue_stories.values_list("position", flat=True))
+    html = admin_client.get(change_url(issue)).content.decode()
+
+    rows = story_rows(html)
+    assert [int(p) for _, p in rows] == [*positions, max(positions) + 1]
+    add_rows = story_rows(
+        admin_client.get(reverse("admin:newsletters_newsletterissue_add")).content.decode()
+    )
+    assert [int(p) for _, p in add_rows] == [0, 1, 2]
+    assert "admin-extra/issue-order.js" in html
+
+
+def test_an_empty_row_whose_position_was_renumbered_is_not_an_error(admin_client, issue):
+    """The ordering script renumbers every row, empty ones included: a row with only a
+    position is still an empty row, not a story missing its article."""
+    stories = list(issue.issue_stories.order_by("position"))
+    data = {
+        "newsletter": issue.newsletter_id,
+        "subject": issue.subject,
+        "preheader": issue.preheader,
+        "intro": issue.intro,
+        "issue_stories-TOTAL_FORMS": str(len(stories) + 1),
+        "issue_stories-INITIAL_FORMS": str(len(stories)),
+        "issue_stories-MIN_NUM_FORMS": "0",
+        "issue_stories-MAX_NUM_FORMS": "1000",
+    }
+    for index, story in enumerate(reversed(stories)):
+        data |= {
+            f"issue_stories-{index}-id": story.pk,
+            f"issue_stories-{index}-issue": issue.pk,
+            f"issue_stories-{index}-article": story.article_id,
+            f"issue_stories-{index}-position": index,
+        }
+    data[f"issue_stories-{len(stories)}-position"] = "7"
+
+    response = admin_client.post(change_url(issue), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    saved = list(issue.issue_stories.order_by("position").values_list("pk", flat=True))
+    assert saved == [story.pk for story in reversed(stories)]

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent(issue, newsletter):
     readers = audience(newsletter, 2)
-    services.send_issue(issue, enqueue=False)
+    services.send_issue(issue)
     sending.run_pump(issue.pk)
     issue.refresh_from_db()
     by_address = {message.to[0]: message for message in mail.outbox}

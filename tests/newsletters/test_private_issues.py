@@ -146,7 +146,7 @@ def test_the_email_view_in_browser_link_is_the_token_address(private_newsletter,
     add_stories(issue, [ArticleFactory()])
     reader = audience(private_newsletter, 1)[0]
 
-    services.send_issue(issue, enqueue=False)
+    services.send_issue(issue)
     sending.run_pump(issue.pk)
 
     (message,) = [m for m in mail.outbox if m.to == [reader.email]]

@@ -34,7 +34,7 @@ def test_a_batch_costs_the_same_reads_for_10_or_100_recipients(
     issue, newsletter, count, django_assert_num_queries
 ):
     audience(newsletter, count)
-    services.send_issue(issue, enqueue=False)
+    services.send_issue(issue)
     with django_assert_num_queries(expected(count)) as captured:
         outcome = sending.deliver_batch(issue, token="worker-1", size=count)
     assert outcome.sent == count
@@ -51,6 +51,6 @@ def test_photos_do_not_add_queries(issue, newsletter, django_assert_num_queries)
         story.lead_photo = PhotoFactory()
         story.save(update_fields=["lead_photo"])
     audience(newsletter, 10)
-    services.send_issue(issue, enqueue=False)
+    services.send_issue(issue)
     with django_assert_num_queries(expected(10)):
         sending.deliver_batch(issue, token="worker-1", size=10)

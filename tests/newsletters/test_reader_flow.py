@@ -32,8 +32,9 @@ def path_of(url):
 
 
 def send(issue):
-    """What `send_now` + the worker do, in this process: snapshot, then pump batches."""
-    services.send_issue(issue, enqueue=False)
+    """What `send_now` + the worker do, in this process: snapshot, then pump batches (the
+    tasks send_issue queues wait for a commit the test never makes)."""
+    services.send_issue(issue)
     sending.run_pump(issue.pk)
 
 

@@ -130,3 +130,31 @@ def test_reader_pages_work_under_the_csp(live_server):
         expect(page.locator("[data-comment-form]")).to_contain_text("once an editor has read it")
 
     assert violations == [], "\n".join(violations)
+
+
+def test_reader_pages_leave_nothing_in_the_console(live_server):
+    """No warning or error on the home and story pages: an unknown Permissions-Policy
+    feature, a blocked asset or a script error would each print one on every visit."""
+    photo = PhotoFactory(caption="Lanterns on the river")
+    ensure_renditions(photo)
+    NewsletterFactory(is_public=True, is_default=True)
+    story = ArticleFactory(lead_photo=photo, is_featured=True, in_news_feed=True)
+    RelatedEmbedFactory(article=story, after_paragraph=1)
+
+    with chromium() as browser:
+        page = browser.new_page(viewport=DESKTOP)
+        messages = []
+        page.on(
+            "console",
+            lambda message: (
+                message.type in ("warning", "error")
+                and messages.append(f"{page.url}: {message.type}: {message.text}")
+            ),
+        )
+        page.on("pageerror", lambda error: messages.append(f"{page.url}: page error: {error}"))
+        serve_site_only(page, live_server.url)
+        for path in ["/", story.get_absolute_url()]:
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("load")
+
+    assert messages == [], "\n".join(messages)

@@ -523,6 +523,11 @@ POST_DATA = {
     "newsletters_issue_fill": lambda w, o: {"fill-limit": "5"},
     "newsletters_issue_uncertain": lambda w, o: {"action": "skip", "scope": "all"},
     "auth_user_password_change": lambda w, o: {"password1": "N3w-pa!x7", "password2": "N3w-pa!x7"},
+    "auth_user_invite": lambda w, o: {
+        "name": "Forged Hire",
+        "email": "forged@example.org",
+        "role": REPORTER,
+    },
 }
 
 

@@ -98,6 +98,31 @@ def test_once_enrolled_anyone_is_asked_for_the_second_factor(client, django_user
     assert client.get("/admin/").status_code == 302
 
 
+def test_the_session_gets_a_new_key_after_the_second_factor(client, django_user_model):
+    """A session key seen between the two steps (on a shared screen, in a proxy log) is
+    worth nothing once the second factor is passed."""
+    from django.conf import settings
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    erin = make_user(django_user_model, "erin", EDITOR)
+    device = TOTPDevice.objects.create(user=erin, name="phone", confirmed=True)
+    sign_in(client, "erin")
+    halfway = client.session.session_key
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    response = client.post(reverse("staffauth:verify"), {"method": "totp", "token": f"{code:06d}"})
+
+    assert response.status_code == 302
+    signed_in = client.session.session_key
+    assert signed_in != halfway
+    assert client.get("/admin/").status_code == 200
+    assert list(StaffSession.objects.values_list("session_key", flat=True)) == [signed_in]
+    stale = Client()
+    stale.cookies[settings.SESSION_COOKIE_NAME] = halfway
+    assert stale.get("/admin/")["Location"].startswith("/admin/login/")
+    assert AuditEntry.objects.filter(action="second_factor_passed", actor=erin).count() == 1
+
+
 def test_an_idle_staff_session_is_signed_out(client, django_user_model, settings):
     settings.STAFF_SESSION_IDLE_MINUTES = 30
     make_user(django_user_model, "rita", REPORTER)

@@ -1,8 +1,11 @@
+import csv
+import io
 import json
 import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,6 +15,7 @@ from freezegun import freeze_time
 from subscriptions import services
 from subscriptions.charts import subscribers_over_time
 from subscriptions.models import Subscriber, Subscription, Suppression, email_hash
+from tests.articles.workflow_helpers import make_user
 from tests.subscriptions.factories import SubscriberFactory, SubscriptionFactory, active_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -81,12 +85,15 @@ def test_unsubscribe_action_asks_first_then_records_who(admin_client, admin_user
     assert not services.active_recipients(newsletter).exists()
 
 
-def test_resend_confirmation_action_mails_pending_people_only(admin_client, newsletter):
+def test_resend_confirmation_action_mails_pending_people_only(
+    admin_client, newsletter, django_capture_on_commit_callbacks
+):
     waiting = Subscriber.objects.create(email="wait@example.org")
     Subscription.objects.create(subscriber=waiting, newsletter=newsletter)
     confirmed = active_subscriber(newsletter)
 
-    action(admin_client, "resend_confirmation", [waiting, confirmed])
+    with django_capture_on_commit_callbacks(execute=True):
+        action(admin_client, "resend_confirmation", [waiting, confirmed])
 
     assert [m.to for m in mail.outbox] == [["wait@example.org"]]
     assert waiting.events.filter(kind="admin", detail="Confirmation email resent").exists()
@@ -213,7 +220,9 @@ def test_export_csv_is_streamed(admin_client, newsletter):
 
     assert response.streaming
     body = b"".join(response.streaming_content).decode()
-    assert body.splitlines()[0] == "email,first_name,consent_date,subscribed_at"
+    assert body.splitlines()[0] == (
+        "email,first_name,status,consent_date,subscribed_at,unsubscribed_at"
+    )
     assert "stream@example.org" in body
 
 
@@ -231,3 +240,143 @@ def test_staff_without_permission_cannot_import(client, django_user_model, newsl
     staff = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
     client.force_login(staff)
     assert client.get(reverse("admin:subscriptions_import")).status_code == 403
+
+
+def test_the_list_offers_the_importer_to_those_who_may_import(client, django_user_model):
+    """The "Import CSV" button follows the import view's own rule (articles/policy.py): the
+    Audience role sees it; someone who may only view subscribers does not."""
+    audience = make_user(django_user_model, "ada", role="Audience")
+    viewer = django_user_model.objects.create_user("vic", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_subscriber"))
+    import_url = reverse("admin:subscriptions_import")
+
+    client.force_login(audience)
+    page = client.get(CHANGELIST).content.decode()
+    assert f'<a href="{import_url}" class="addlink">Import CSV</a>' in page
+    assert client.get(import_url).status_code == 200
+
+    client.force_login(viewer)
+    page = client.get(CHANGELIST)
+    assert page.status_code == 200 and import_url not in page.content.decode()
+    assert client.get(import_url).status_code == 403
+
+
+def test_import_report_lists_rows_kept_pending_for_their_date(admin_client, newsletter):
+    upload = SimpleUploadedFile(
+        "dates.csv",
+        "email,consent_date\nday@example.org,02/11/2026\nodd@example.org,2 листопада\n".encode(),
+        content_type="text/csv",
+    )
+    response = admin_client.post(
+        reverse("admin:subscriptions_import"), {"file": upload, "newsletter": newsletter.pk}
+    )
+    run_url = response["Location"].split("?")[0]
+
+    page = admin_client.post(
+        run_url, {"email": "email", "consent_date": "consent_date", "newsletter": newsletter.pk}
+    )
+
+    report = page.context["report"]
+    assert (report.added, report.active, report.pending, report.invalid) == (2, 1, 1, 0)
+    content = page.content.decode()
+    assert "Rows imported as pending, with a note" in content
+    assert re.search(r"<td>3</td><td>consent date not read \(use DD/MM/YYYY", content)
+    assert Subscriber.objects.get(email="odd@example.org").status == "pending"
+
+
+def test_export_page_offers_every_status_starting_from_the_lists_filters(
+    admin_client, newsletter, weekly
+):
+    active_subscriber(newsletter, email="here@example.org")
+    waiting = SubscriberFactory(email="wait@example.org", status="pending", confirmed_at=None)
+    SubscriptionFactory(subscriber=waiting, newsletter=newsletter, status="pending")
+    page_url = reverse("admin:subscriptions_export_page")
+
+    listing = admin_client.get(CHANGELIST, {"newsletter": weekly.pk, "status__exact": "pending"})
+    link = f"{page_url}?newsletter={weekly.pk}&amp;status__exact=pending"
+    assert f'<a href="{link}">Export CSV</a>' in listing.content.decode()
+    page = admin_client.get(page_url, {"newsletter": weekly.pk, "status__exact": "pending"})
+    assert page.status_code == 200 and not page.streaming
+    form = page.context["form"]
+    assert (form["newsletter"].value(), form["status"].value()) == (str(weekly.pk), "pending")
+    assert [value for value, _ in form.fields["status"].choices] == [
+        "all", "active", "pending", "unsubscribed", "bounced", "complained", "suppressed"
+    ]  # fmt: skip
+
+    download = admin_client.get(
+        page_url, {"newsletter": newsletter.pk, "status": "pending", "export": "1"}
+    )
+    assert download.streaming
+    assert "morning-pending-subscribers-" in download["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert [(r["email"], r["status"]) for r in rows] == [("wait@example.org", "pending")]
+
+    everyone = admin_client.get(
+        reverse("admin:subscriptions_export", args=[newsletter.pk]), {"status": "all"}
+    )
+    body = b"".join(everyone.streaming_content).decode()
+    assert "here@example.org,,active," in body and "wait@example.org,,pending," in body
+
+    refused = admin_client.get(page_url, {"newsletter": newsletter.pk, "status": "x", "export": 1})
+    assert not refused.streaming and "Select a valid choice" in refused.content.decode()
+
+
+def test_one_newsletter_can_be_stopped_from_the_subscriber_page(
+    admin_client, admin_user, newsletter, weekly
+):
+    subscriber = active_subscriber(newsletter, email="two@example.org")
+    SubscriptionFactory(subscriber=subscriber, newsletter=weekly)
+    change_url = reverse("admin:subscriptions_subscriber_change", args=[subscriber.pk])
+    leave_url = reverse(
+        "admin:subscriptions_subscriber_unsubscribe_from", args=[subscriber.pk, weekly.pk]
+    )
+
+    page = admin_client.get(change_url).content.decode()
+    assert f'<a href="{leave_url}" class="deletelink">Unsubscribe from Weekend Reads…</a>' in page
+    assert "Unsubscribe from Morning Briefing…" in page
+
+    asked = admin_client.get(leave_url)
+    assert asked.status_code == 200
+    assert "Yes, unsubscribe from Weekend Reads" in asked.content.decode()
+    assert "They keep receiving: Morning Briefing." in asked.content.decode()
+    assert weekly.subscriptions.get().status == "active"  # asking changes nothing
+
+    done = admin_client.post(leave_url, follow=True)
+    assert done.redirect_chain == [(change_url, 302)]
+    assert "Unsubscribed two@example.org from Weekend Reads." in done.content.decode()
+    statuses = dict(subscriber.subscriptions.values_list("newsletter__slug", "status"))
+    assert statuses == {"morning": "active", "weekend": "unsubscribed"}
+    subscriber.refresh_from_db()
+    assert subscriber.status == "active"
+    [event] = subscriber.events.filter(kind="unsubscribe")
+    assert (event.newsletter, event.actor, event.method) == (
+        weekly,
+        admin_user,
+        "staff (subscriber page)",
+    )
+    assert timezone.localdate(event.created_at) == timezone.localdate()
+    assert "Unsubscribe from Weekend Reads…" not in admin_client.get(change_url).content.decode()
+
+    again = admin_client.post(leave_url, follow=True)
+    assert "is not subscribed to Weekend Reads" in again.content.decode()
+    assert subscriber.events.filter(kind="unsubscribe").count() == 1
+
+
+def test_viewers_get_no_unsubscribe_button_and_cannot_use_the_address(
+    client, django_user_model, newsletter
+):
+    subscriber = active_subscriber(newsletter)
+    viewer = django_user_model.objects.create_user("vic", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_subscriber", "view_subscription"])
+    )
+    client.force_login(viewer)
+    leave_url = reverse(
+        "admin:subscriptions_subscriber_unsubscribe_from", args=[subscriber.pk, newsletter.pk]
+    )
+
+    page = client.get(reverse("admin:subscriptions_subscriber_change", args=[subscriber.pk]))
+    assert page.status_code == 200 and leave_url not in page.content.decode()
+    assert client.get(leave_url).status_code == 403
+    assert client.post(leave_url).status_code == 403
+    assert services.active_recipients(newsletter).get() == subscriber

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from newsroom.ratelimit import RateLimit, parse_rate
 from subscriptions import services
-from subscriptions.admin_views import remove_stale_uploads
+from subscriptions.import_files import remove_stale_uploads
 from subscriptions.importing import _in_background
 from subscriptions.models import Subscriber
 

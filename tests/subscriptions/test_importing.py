@@ -22,7 +22,7 @@ not-an-email,Bad,
 ,NoEmail,
 known@example.org,Known,2025-01-01
 left@example.org,Left,2025-01-01
-date@example.org,Date,31/12/2024
+date@example.org,Date,last spring
 suppressed@example.org,,2025-01-01
 mixed@case.org,,
 already@example.org,,2024-01-01
@@ -49,15 +49,18 @@ def test_messy_file_gives_the_exact_summary(newsletter, messy_world):
 
     assert (report.rows, report.added, report.updated, report.skipped, report.invalid) == (
         11,
-        2,
+        3,
         1,
         5,
-        3,
+        2,
     )
     assert [(p.line, p.reason) for p in report.problems] == [
         (5, "not a valid email address"),
         (6, "no email address"),
-        (9, "consent date is not a date (use YYYY-MM-DD)"),
+    ]
+    # An unreadable date loses nobody: the row arrives pending, and the report says why.
+    assert [(n.line, n.reason, n.value) for n in report.notes] == [
+        (9, "consent date not read (use DD/MM/YYYY, DD.MM.YYYY or YYYY-MM-DD)", "last spring")
     ]
     assert report.skip_reasons == {
         "duplicate of an earlier row in the file": 2,
@@ -75,7 +78,10 @@ def test_messy_file_gives_the_exact_summary(newsletter, messy_world):
     assert known.subscriptions.get(newsletter=newsletter).status == "active"
     assert Subscriber.objects.get(email="left@example.org").status == "unsubscribed"
     assert not Subscriber.objects.filter(email="suppressed@example.org").exists()
-    assert ConsentEvent.objects.filter(kind="import").count() == 3
+    undated = Subscriber.objects.get(email="date@example.org")
+    assert (undated.status, undated.first_name) == ("pending", "Date")
+    assert "consent date “last spring” not read" in undated.consent_text
+    assert ConsentEvent.objects.filter(kind="import").count() == 4
     assert set(services.active_recipients(newsletter).values_list("email", flat=True)) == {
         "good@example.org",
         "known@example.org",
@@ -83,19 +89,61 @@ def test_messy_file_gives_the_exact_summary(newsletter, messy_world):
     }
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["02/11/2026", "2/11/2026", "02.11.2026", "2.11.2026", "2026-11-02", "2026/11/02",
+     "02-11-2026", "2026-11-02T00:00", "02.11.2026 00:00"],
+)  # fmt: skip
+def test_day_first_and_iso_dates_are_read_in_the_outlets_zone(newsletter, written):
+    """A Ukrainian or European spreadsheet writes 2 November as 02/11/2026 or 02.11.2026."""
+    report = run(newsletter, f"email,consent_date\nreader@example.org,{written}\n")
+
+    assert (report.added, report.active, report.invalid, report.notes) == (1, 1, 0, [])
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == "active"
+    assert timezone.localtime(subscriber.consent_at).isoformat() == "2026-11-02T00:00:00+02:00"
+    assert subscriber.consent_text.endswith("consented on 2026-11-02.")
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("31/02/2026", "not read (use DD/MM/YYYY, DD.MM.YYYY or YYYY-MM-DD)"),
+        ("11/02/26", "not read (use DD/MM/YYYY, DD.MM.YYYY or YYYY-MM-DD)"),
+        ("01.01.2099", "in the future"),
+    ],
+)
+def test_a_row_whose_date_cannot_be_used_arrives_pending_with_a_note(newsletter, written, why):
+    text = (
+        f"email,first_name,consent_date\nfirst@example.org,A,{written}\nok@example.org,B,1.2.2025\n"
+    )
+
+    report = run(newsletter, text)
+
+    assert (report.added, report.active, report.pending, report.invalid) == (2, 1, 1, 0)
+    assert [(n.line, n.reason, n.value) for n in report.notes] == [
+        (2, f"consent date {why}", written)
+    ]
+    kept = Subscriber.objects.get(email="first@example.org")
+    assert (kept.status, kept.first_name, kept.consent_at) == ("pending", "A", None)
+    assert f"consent date “{written}” {why}, so pending until confirmed" in kept.consent_text
+    assert kept.subscriptions.get().status == "pending"
+
+
 def test_dry_run_reports_the_same_and_saves_nothing(newsletter, messy_world):
     before = (Subscriber.objects.count(), Subscription.objects.count())
 
     report = run(newsletter, dry_run=True)
 
-    assert (report.added, report.updated, report.skipped, report.invalid) == (2, 1, 5, 3)
+    assert (report.added, report.updated, report.skipped, report.invalid) == (3, 1, 5, 2)
+    assert [n.line for n in report.notes] == [9]
     assert (Subscriber.objects.count(), Subscription.objects.count()) == before
 
 
 def test_importing_twice_changes_nothing_the_second_time(newsletter, messy_world):
     run(newsletter)
     again = run(newsletter)
-    assert (again.added, again.updated, again.invalid) == (0, 0, 3)
+    assert (again.added, again.updated, again.invalid) == (0, 0, 2)
     assert Subscriber.objects.filter(email__in=["good@example.org", "mixed@case.org"]).count() == 2
 
 
@@ -143,7 +191,7 @@ def test_export_round_trips_through_import(newsletter, weekly):
     gone = active_subscriber(newsletter, email="gone@example.org")
     services.unsubscribe(subscriber=gone)
 
-    exported = "".join(services.export_active_subscribers(newsletter))
+    exported = "".join(services.export_subscribers(newsletter))
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert [r["email"] for r in rows] == [f"fan{n}@example.org" for n in range(3)]
     assert rows[1]["first_name"] == "'=SUM(1,2)"  # defused for spreadsheets
@@ -171,7 +219,8 @@ def test_import_command_prints_problems_and_summary(tmp_path, newsletter, messy_
 
     output = out.getvalue()
     assert "line 5: not a valid email address: 'not-an-email'" in output
-    assert "added 2 / updated 1 / skipped 5 / invalid 3" in output
+    assert "line 9: imported as pending: consent date not read" in output
+    assert "added 3 / updated 1 / skipped 5 / invalid 2" in output
 
 
 def test_import_command_shows_a_progress_bar(tmp_path, newsletter, capsys):

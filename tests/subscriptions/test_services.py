@@ -282,3 +282,35 @@ def test_lifting_a_suppression_lets_the_address_sign_up_again(
 
     assert list(services.active_recipients(newsletter)) == [subscriber]
     assert len(mail.outbox) == 1
+
+
+def test_staff_resend_queues_the_email_only_once_the_change_commits(
+    newsletter, admin_user, django_capture_on_commit_callbacks
+):
+    waiting = Subscriber.objects.create(email="wait@example.org")
+    Subscription.objects.create(subscriber=waiting, newsletter=newsletter)
+
+    with django_capture_on_commit_callbacks() as queued:
+        assert services.resend_confirmation(subscriber=waiting, actor=admin_user)
+        assert mail.outbox == []  # a rollback from here on would have sent nothing
+    assert len(queued) == 1
+    queued[0]()
+    assert [m.to for m in mail.outbox] == [["wait@example.org"]]
+    assert waiting.events.get(kind=ConsentEvent.Kind.ADMIN).actor == admin_user
+
+
+def test_staff_resend_skips_people_with_nothing_to_confirm_or_suppressed(
+    newsletter, django_capture_on_commit_callbacks
+):
+    confirmed = active_subscriber(newsletter)
+    suppressed = Subscriber.objects.create(email="gone@example.org")
+    Subscription.objects.create(subscriber=suppressed, newsletter=newsletter)
+    Suppression.objects.create(
+        email_hash=email_hash("gone@example.org"), reason=Suppression.Reason.BOUNCED
+    )
+
+    with django_capture_on_commit_callbacks() as queued:
+        assert not services.resend_confirmation(subscriber=confirmed)
+        assert not services.resend_confirmation(subscriber=suppressed)
+    assert queued == []
+    assert not ConsentEvent.objects.filter(kind=ConsentEvent.Kind.ADMIN).exists()

@@ -1,15 +1,24 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from newsletters.models import Newsletter
-from subscriptions.exporting import export_active_subscribers
+from subscriptions.exporting import EXPORT_CHOICES, ExportStatus, export_subscribers
 
 
 class Command(BaseCommand):
-    help = "Write a newsletter's active subscribers as CSV (to stdout, or --output FILE)."
+    help = (
+        "Write a newsletter's subscribers as CSV (to stdout, or --output FILE): those who "
+        "would receive the next issue, or those in --status (all: everyone)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--newsletter", required=True, help="The newsletter's slug.")
         parser.add_argument("--output", "-o", help="File to write (default: standard output).")
+        parser.add_argument(
+            "--status",
+            default=ExportStatus.ACTIVE,
+            choices=[value for value, _ in EXPORT_CHOICES],
+            help="Whose rows to write (default: active).",
+        )
 
     def handle(self, *args, **options):
         newsletter = Newsletter.objects.filter(slug=options["newsletter"]).first()
@@ -17,13 +26,15 @@ class Command(BaseCommand):
             raise CommandError(f"No newsletter {options['newsletter']!r}.")
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8", newline="") as out:
-                count = self._write(newsletter, out.write)
+                count = self._write(newsletter, options["status"], out.write)
             self.stderr.write(f"Wrote {count:,} subscribers to {options['output']}")
         else:
-            self._write(newsletter, lambda line: self.stdout.write(line, ending=""))
+            self._write(
+                newsletter, options["status"], lambda line: self.stdout.write(line, ending="")
+            )
 
-    def _write(self, newsletter, write):
-        lines = export_active_subscribers(newsletter)
+    def _write(self, newsletter, status, write):
+        lines = export_subscribers(newsletter, status=status)
         write(next(lines))
         count = 0
         for line in lines:

@@ -88,6 +88,12 @@ class Command(BaseCommand):
             self.stdout.write(f"line {problem.line}: {problem.reason}: {problem.value!r}")
         if report.problems_not_listed:
             self.stdout.write(f"... and {report.problems_not_listed:,} more invalid rows")
+        for note in report.notes:
+            self.stdout.write(
+                f"line {note.line}: imported as pending: {note.reason}: {note.value!r}"
+            )
+        if report.notes_not_listed:
+            self.stdout.write(f"... and {report.notes_not_listed:,} more rows imported as pending")
         for reason, count in report.skip_reasons.most_common():
             self.stdout.write(f"skipped {count:,}: {reason}")
         prefix = "DRY RUN, nothing saved. " if report.dry_run else ""

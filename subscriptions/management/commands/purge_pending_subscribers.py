@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from subscriptions.admin_views import remove_stale_uploads
+from subscriptions.import_files import remove_stale_uploads
 from subscriptions.services import pending_purge_queryset, purge_pending_subscribers
 
 

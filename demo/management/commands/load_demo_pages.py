@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from pages.demo import DEMO_PAGES, load_demo_pages
+from demo.pages import DEMO_PAGES, load_demo_pages
 
 
 class Command(BaseCommand):

@@ -18,9 +18,9 @@ from django.utils import timezone
 from PIL import Image, ImageStat
 from taggit.models import Tag, TaggedItem
 
-from articles.demo import images
-from articles.demo.writing import story_seeds
 from articles.models import Article, Author, Byline, Photo, RelatedEmbed, Section
+from demo import images
+from demo.writing import story_seeds
 from newsletters.models import IssueStory, Newsletter, NewsletterIssue
 from subscriptions.models import ConsentEvent, Subscriber, Subscription
 

@@ -16,7 +16,7 @@ PHOTO_SIZE = (2000, 1333)
 PORTRAIT_SIZE = (1200, 1200)
 
 # (top of sky, horizon, land near, land far): dawn, noon, dusk, overcast, winter; captions in
-# articles.demo.writing.LIGHT_PHRASES follow the same order.
+# demo.writing.LIGHT_PHRASES follow the same order.
 PALETTES = [
     ((38, 70, 125), (242, 178, 120), (52, 60, 48), (120, 112, 120)),
     ((62, 122, 196), (198, 222, 240), (70, 96, 52), (128, 152, 150)),

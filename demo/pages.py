@@ -6,7 +6,7 @@ edits made in the admin survive a second run. Every text here is invented.
 
 from django.db import transaction
 
-from .models import Page, SupportAppeal
+from pages.models import Page, SupportAppeal
 
 DEMO_PAGES = [
     {

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from articles.demo.loader import load_demo
+from demo.loader import load_demo
 
 
 class Command(BaseCommand):

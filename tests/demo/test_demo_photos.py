@@ -5,14 +5,14 @@ Kept apart from test_demo.py, whose module-wide demo lives inside one open trans
 
 import pytest
 
-from articles.demo import images
-from articles.demo.photos import (
+from articles.models import Photo
+from demo import images
+from demo.photos import (
     PhotoSpec,
     ensure_all_renditions,
     ensure_photo_rows,
     store_missing_images,
 )
-from articles.models import Photo
 
 
 @pytest.mark.django_db(transaction=True)
