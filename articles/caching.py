@@ -14,9 +14,16 @@ from taggit.models import Tag, TaggedItem
 
 import pagecache
 
-from .models import Article, Author, Byline, Correction, Photo, RelatedEmbed, Section
-
-PUBLIC_STATUSES = (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
+from .models import (
+    PUBLIC_STATUSES,
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Photo,
+    RelatedEmbed,
+    Section,
+)
 
 
 def public_story(prefix=""):
