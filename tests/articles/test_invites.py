@@ -28,6 +28,9 @@ NEW_PASSWORD = "Pressroom-Lantern-42"
 
 @pytest.fixture
 def chief(client, django_user_model):
+    # The roles' groups, as the migration makes them (a transactional test run earlier on
+    # this worker may have flushed them).
+    role_group(REPORTER)
     user = make_user(django_user_model, "chief", is_superuser=True)
     client.force_login(user)
     return user
