@@ -27,15 +27,16 @@ class FeedEntry:
     label: str
     label_url: str
     summary: str
-    is_live_update: bool = False
+    # Shown with the "Live" badge: a live update, or a story whose live coverage is running.
+    is_live_now: bool = False
 
 
 def _story_entries(*, limit, since=None):
     stories = Article.objects.news_feed().select_related("section").newest_first()
     if since is not None:
         stories = stories.filter(publish_at__gt=since)
-    stories = stories.only("pk", "slug", "headline", "dek", "publish_at", "section__name",
-                           "section__slug")  # fmt: skip
+    stories = stories.only("pk", "slug", "headline", "dek", "publish_at", "is_live",
+                           "coverage_end_at", "section__name", "section__slug")  # fmt: skip
     return [
         FeedEntry(
             key=f"story-{story.pk}",
@@ -45,6 +46,7 @@ def _story_entries(*, limit, since=None):
             label=story.section.name,
             label_url=story.section.get_absolute_url(),
             summary=Truncator(story.dek).words(SUMMARY_WORDS),
+            is_live_now=story.is_live_now,
         )
         for story in stories[:limit]
     ]
@@ -68,10 +70,11 @@ def _update_entries(*, limit, since=None):
                 publish_at=update.published_at,
                 headline=update.headline or Truncator(summary).words(14),
                 url=f"{story_url}#update-{update.pk}",
-                label=f"Live: {update.article.headline}",
+                # The badge says "Live"; the label names the story without repeating it.
+                label=update.article.headline,
                 label_url=story_url,
                 summary=Truncator(summary).words(SUMMARY_WORDS) if update.headline else "",
-                is_live_update=True,
+                is_live_now=True,
             )
         )
     return entries

@@ -82,7 +82,7 @@ def news_feed_json(request):
                     "label": entry.label,
                     "label_url": entry.label_url,
                     "summary": entry.summary,
-                    "live": entry.is_live_update,
+                    "live": entry.is_live_now,
                 }
                 for entry in entries
             ],

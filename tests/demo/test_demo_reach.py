@@ -30,3 +30,13 @@ def test_demo_reach_adds_live_coverage_comments_and_reads_once():
     assert Comment.objects.filter(status="approved").exists()
     assert len(most_read()) == 4
     assert (Comment.objects.count(), ArticleDailyViews.objects.count()) == counts
+
+
+def test_demo_live_story_headline_leaves_live_to_the_badge():
+    SectionFactory(name="National")
+    AuthorFactory(kind="desk")
+
+    call_command("load_demo_reach", stdout=StringIO())
+
+    live = Article.objects.get(slug="storm-on-the-southern-coast-live-updates")
+    assert "live" not in live.headline.lower()

@@ -41,7 +41,7 @@ def test_news_feed_json_merges_stories_and_live_updates_newest_first(client, fee
     assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=5"}
     items = response.json()["items"]
     assert [item["key"] for item in items] == [f"update-{update.pk}", f"story-{story.pk}"]
-    assert items[0]["live"] is True and items[0]["label"] == "Live: Storm live"
+    assert items[0]["live"] is True and items[0]["label"] == "Storm live"
     assert items[0]["url"] == f"{live.get_absolute_url()}#update-{update.pk}"
     assert items[1]["headline"] == "Trains run again" and items[1]["label"] == "National"
     assert items[1]["day_heading"].startswith(("Today, ", "Yesterday, "))

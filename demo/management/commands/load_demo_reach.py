@@ -54,7 +54,8 @@ class Command(BaseCommand):
         story, created = Article.objects.get_or_create(
             slug=LIVE_SLUG,
             defaults={
-                "headline": "Storm on the southern coast: live updates",
+                # No "live updates" in the headline: the Live badge beside it says so.
+                "headline": "Storm on the southern coast",
                 "dek": "Ferries stopped, roads closed and power cuts as the storm moves east.",
                 "body": "<p>We are following the storm as it moves along the coast. The newest "
                 "updates are at the top; the pinned one tells you where to find shelter.</p>",
