@@ -28,11 +28,23 @@ UPDATES = [
     (12, "Coastal road closed", "Police have closed the coastal road between the two "
      "ports after a landslide. Use the inland route.", False),
 ]  # fmt: skip
-COMMENTS = [
-    ("Olha", "Thank you for keeping this updated. Our street lost power an hour ago."),
-    ("Taras", "The inland route is slow but open, we just drove it."),
-    ("Iryna", "Is there a list of shelters for the northern districts?"),
-]
+# Reader comments by story slug, each about the story it sits under (the last of each list
+# waits in the moderation queue). A story the demo did not load is skipped.
+COMMENTS = {
+    LIVE_SLUG: [
+        ("Olha", "Thank you for keeping this updated. Our street lost power an hour ago."),
+        ("Taras", "The inland route is slow but open, we just drove it."),
+        ("Iryna", "Is there a list of shelters for the northern districts?"),
+    ],
+    "evacuation-trains-resume-from-zelenobrid-after-three-day-pause": [
+        ("Mykola", "My parents were on the first train. Thank you to the rail crews."),
+        ("Svitlana", "Does the train stop anywhere before the regional centre?"),
+    ],
+    "overnight-drone-attack-leaves-kamianyi-brid-without-heating": [
+        ("Andrii", "The heating point at the school on our street is warm and well run."),
+        ("Larysa", "Any news on when the radiators in the northern blocks come back?"),
+    ],
+}
 
 
 class Command(BaseCommand):
@@ -41,7 +53,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         live = self.live_story()
-        comments = self.comments(live)
+        comments = self.comments()
         reads = self.reads()
         self.stdout.write(
             f"Demo reach: live story with {live.live_updates.count()} updates, "
@@ -83,19 +95,20 @@ class Command(BaseCommand):
                 )
         return story
 
-    def comments(self, live):
-        stories = [live, *Article.objects.published().exclude(pk=live.pk).newest_first()[:2]]
+    def comments(self):
+        """Each story's own comments: never one story's readers under another story."""
         added = 0
+        stories = Article.objects.filter(slug__in=COMMENTS).only("pk", "slug")
         for story in stories:
-            for number, (name, body) in enumerate(COMMENTS):
+            comments = COMMENTS[story.slug]
+            for number, (name, body) in enumerate(comments):
                 _, created = Comment.objects.get_or_create(
                     article=story,
                     name=name,
                     defaults={
                         "email": f"{name.lower()}@example.org",
                         "body": body,
-                        # The last one waits in the moderation queue.
-                        "status": "pending" if number == len(COMMENTS) - 1 else "approved",
+                        "status": "pending" if number == len(comments) - 1 else "approved",
                     },
                 )
                 added += created
