@@ -76,7 +76,7 @@ def test_no_redirect_to_a_story_readers_cannot_see(client):
     assert client.get("/story/leaked-plan/").status_code == 404
 
 
-def test_unknown_addresses_still_answer_not_found(client, django_assert_num_queries):
+def test_unknown_addresses_still_answer_not_found(client, django_assert_num_queries, shared_blocks):
     client.get("/story/never-existed/")  # the 404 page warms the navigation cache
     # The story lookup, then the one history lookup for a story address.
     with django_assert_num_queries(2):

@@ -268,7 +268,9 @@ def test_results_highlight_the_words_and_escape_the_rest(client):
     assert "<b>repairs</b>" not in html
 
 
-def test_search_page_queries_do_not_grow_with_results(client, django_assert_num_queries):
+def test_search_page_queries_do_not_grow_with_results(
+    client, django_assert_num_queries, shared_blocks
+):
     section = SectionFactory()
     for number in range(12):
         story = ArticleFactory(section=section, headline=f"Harvest news {number}")

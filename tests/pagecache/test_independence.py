@@ -22,13 +22,21 @@ def imported_modules(path):
             yield node.module
 
 
+def _ours(path: Path, root: Path) -> bool:
+    """Code of this checkout, not of an installed package (the venv may live inside it)."""
+    if not path.is_relative_to(root):
+        return False
+    parts = path.relative_to(root).parts
+    return "site-packages" not in parts and not any(part.startswith(".") for part in parts)
+
+
 def project_apps():
     """The project's own apps (those whose code lives in this checkout), pagecache aside."""
     root = Path(settings.BASE_DIR).resolve()
     return {
         config.name.split(".")[0]
         for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(root) and config.name != "pagecache"
+        if _ours(Path(config.path).resolve(), root) and config.name != "pagecache"
     } | {"newsroom"}
 
 
