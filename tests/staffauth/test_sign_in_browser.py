@@ -117,7 +117,7 @@ def test_editor_enrols_an_app_and_a_passkey_and_signs_in_with_each(site, editor)
         expect(page.locator("#user-tools")).to_contain_text("Two-step sign-in")
         page.goto(f"{base}/admin/second-factor/devices/")
         page.click("#passkey-register-button")
-        expect(page.locator(".staffauth-devices li")).to_have_count(2)
+        expect(page.locator(".staffauth-devices li")).to_have_count(2, timeout=30_000)
         screenshot(page, "staffauth-devices")
         sign_out(page, base)
 
@@ -126,7 +126,9 @@ def test_editor_enrols_an_app_and_a_passkey_and_signs_in_with_each(site, editor)
         expect(page).to_have_url(re.compile(r"/admin/second-factor/\?next=(/|%2F)admin(/|%2F)"))
         screenshot(page, "staffauth-verify")
         page.click("#passkey-verification-button")
-        expect(page).to_have_url(f"{base}/admin/")
+        # The script asks the authenticator, posts its answer, then follows the redirect: on
+        # a loaded CI machine that can take longer than the default five seconds.
+        expect(page).to_have_url(f"{base}/admin/", timeout=30_000)
         sign_out(page, base)
 
         # Sign in with a recovery code: it works once.
