@@ -16,9 +16,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils.text import slugify
 
 from core import audit
+from core.slugs import free_slug
 from staffauth.invites import invite_link
 
 from .models import Author
@@ -33,14 +33,6 @@ def split_name(name: str) -> tuple[str, str]:
     them; get_full_name() joins them back."""
     first, _, last = " ".join(name.split()).rpartition(" ")
     return (first, last) if first else (last, "")
-
-
-def _free_author_slug(name: str) -> str:
-    base = slugify(name)[:110] or "author"
-    slug, number = base, 2
-    while Author.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 @transaction.atomic
@@ -77,7 +69,16 @@ def invite_journalist(*, name: str, email: str, role: str, author: Author | None
     user.groups.add(Group.objects.get(name=role))
 
     if author is None:
-        author = Author(name=" ".join(name.split()), slug=_free_author_slug(name), user=user)
+        author = Author(
+            name=" ".join(name.split()),
+            slug=free_slug(
+                Author.objects.all(),
+                name,
+                max_length=Author._meta.get_field("slug").max_length,
+                fallback="author",
+            ),
+            user=user,
+        )
         author.full_clean()
         author.save()
     else:

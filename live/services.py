@@ -3,11 +3,12 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 
 from articles import services as article_services
 from articles.models import Article, Byline, RelatedEmbed
 from articles.services import User
+from core.slugs import free_slug
 
 from .models import LiveUpdate
 
@@ -46,14 +47,6 @@ def save_update(*, update: LiveUpdate, by: User) -> LiveUpdate:
     return update
 
 
-def _unique_slug(headline: str) -> str:
-    base = slugify(headline)[:200] or "update"
-    slug, number = base, 2
-    while Article.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 @transaction.atomic
 def break_out(*, update: LiveUpdate, by: User) -> Article:
     """A draft story made from a live update, linking back to the live coverage.
@@ -73,7 +66,12 @@ def break_out(*, update: LiveUpdate, by: User) -> Article:
     )
     article = Article(
         headline=headline,
-        slug=_unique_slug(headline),
+        slug=free_slug(
+            Article.objects.all(),
+            headline,
+            max_length=Article._meta.get_field("slug").max_length,
+            fallback="update",
+        ),
         body=f"{update.body or ''}{link_back}",
         section=live_story.section,
         lead_photo=update.photo,
