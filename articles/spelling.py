@@ -13,8 +13,9 @@ see retires it with the pages; private requests build their own, as for every ca
 
 Each plain word of the query is corrected on its own; "quoted phrases", -exclusions, "or",
 words already in the vocabulary and words with digits or other marks are left as typed.
-PostgreSQL picks the closest word with pg_trgm's trigram `similarity()` (migration 0010),
-SQLite with `difflib.get_close_matches`; ties go to the more frequent word.
+PostgreSQL finds the nearest words with pg_trgm's trigram `similarity()` (migration 0010),
+SQLite with `difflib.get_close_matches`; of those, the best `difflib` ratio above a cutoff is
+offered, so both databases suggest the same word (ties go to the more frequent one).
 """
 
 import difflib
@@ -34,8 +35,9 @@ from .models import Article, Author, Byline
 # Letters only: digits, dates and names with marks ("covid-19", "o'brien") are not guessed at.
 _WORD = re.compile(r"[^\W\d_]+")
 MIN_WORD_LENGTH = 4  # shorter words have too many neighbours to guess well
-TRIGRAM_THRESHOLD = 0.35  # pg_trgm similarity(): "bridje" → "bridge" is 0.4, strangers < 0.2
-DIFFLIB_CUTOFF = 0.75  # SequenceMatcher ratio: "bridje" → "bridge" is 0.83
+CANDIDATES = 5  # near words per term, of which the best ratio wins
+TRIGRAM_THRESHOLD = 0.2  # pg_trgm similarity() to be a candidate: "levles" → "levels" is 0.27
+DIFFLIB_CUTOFF = 0.75  # SequenceMatcher ratio to be offered: "bridje" → "bridge" is 0.83
 
 
 def _words(text: str) -> list[str]:
@@ -81,37 +83,44 @@ def closest_words(terms: list[str], words: tuple[str, ...]) -> dict[str, str]:
     if not terms or not words:
         return {}
     if connection.vendor == "postgresql":
-        return _closest_by_trigrams(terms, words)
+        candidates = _candidates_by_trigrams(terms, words)
+    else:
+        candidates = {
+            term: difflib.get_close_matches(term, words, n=CANDIDATES, cutoff=DIFFLIB_CUTOFF)
+            for term in terms
+        }
     rank = {word: position for position, word in enumerate(words)}
     closest = {}
-    for term in terms:
-        matches = difflib.get_close_matches(term, words, n=3, cutoff=DIFFLIB_CUTOFF)
-        if matches:
-            best = difflib.SequenceMatcher(None, term, matches[0]).ratio()
-            tied = [
-                word
-                for word in matches
-                if difflib.SequenceMatcher(None, term, word).ratio() == best
-            ]
-            closest[term] = min(tied, key=rank.__getitem__)
+    for term, found in candidates.items():
+        scored = [(difflib.SequenceMatcher(None, term, word).ratio(), word) for word in found]
+        scored = [(score, word) for score, word in scored if score >= DIFFLIB_CUTOFF]
+        if scored:
+            closest[term] = max(scored, key=lambda pair: (pair[0], -rank[pair[1]]))[1]
     return closest
 
 
-def _closest_by_trigrams(terms: list[str], words: tuple[str, ...]) -> dict[str, str]:
-    """One query for every term: the most similar word above the threshold, the more
-    frequent (earlier) one on a tie."""
+def _candidates_by_trigrams(terms: list[str], words: tuple[str, ...]) -> dict[str, list[str]]:
+    """One query for every term: the CANDIDATES most similar words by trigrams.
+
+    Trigrams find neighbours in the whole vocabulary cheaply but score a swap of two letters
+    in a short word low ("levles" and "levels" share 3 of 11), so the threshold is loose and
+    the same ratio as on SQLite picks among the few they find."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT term, (
+            SELECT asked.term, near.word
+            FROM unnest(%s::text[]) AS asked(term)
+            CROSS JOIN LATERAL (
                 SELECT known.word
                 FROM unnest(%s::text[]) WITH ORDINALITY AS known(word, position)
-                WHERE similarity(known.word, term) >= %s
-                ORDER BY similarity(known.word, term) DESC, known.position
-                LIMIT 1
-            )
-            FROM unnest(%s::text[]) AS asked(term)
+                WHERE similarity(known.word, asked.term) >= %s
+                ORDER BY similarity(known.word, asked.term) DESC, known.position
+                LIMIT %s
+            ) AS near
             """,
-            [list(words), TRIGRAM_THRESHOLD, terms],
+            [terms, list(words), TRIGRAM_THRESHOLD, CANDIDATES],
         )
-        return {term: word for term, word in cursor.fetchall() if word}
+        candidates = {}
+        for term, word in cursor.fetchall():
+            candidates.setdefault(term, []).append(word)
+        return candidates

@@ -401,3 +401,9 @@ def test_a_search_with_a_suggestion_has_a_fixed_number_of_queries(
         response = client.get(SEARCH, {"q": "harvst"})
     assert response.context["corrected_to"] == "harvest"
     assert len(found(response)) == 12
+
+
+def test_the_vocabulary_follows_what_readers_can_see(client, stories, reader_caches):
+    assert search(client, q="ferrymn").context["corrected_to"] is None
+    ArticleFactory(headline="Kherson ferrymen return")  # published: a new generation
+    assert search(client, q="ferrymn").context["corrected_to"] == "ferrymen"
