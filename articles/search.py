@@ -17,7 +17,10 @@ must appear in the headline, standfirst, body, a tag or an author's name (case-i
 for ASCII letters), -word excludes; newest first. "or" is not understood there: all words
 must match.
 
-Either way only `Article.objects.published()` is searched.
+Either way only `Article.objects.published()` is searched. A query with fewer than
+SUGGEST_BELOW results gets "Did you mean …?", and one with none shows the suggestion's
+results ("Showing results for …", Google's pattern) unless the reader asked for their own
+words (`verbatim=1`): spelling.py, from a vocabulary of published words.
 """
 
 import html
@@ -370,7 +373,6 @@ class SearchView(TemplateView):
         if wants_results:
             context.update(self.results(text, form.cleaned_data))
         return self.render_to_response(self.get_context_data(**context))
-
 
     def results(self, text: str, cleaned: dict) -> dict:
         """The results for `text`; with few of them, a suggested spelling; with none, the
