@@ -17,7 +17,10 @@ must appear in the headline, standfirst, body, a tag or an author's name (case-i
 for ASCII letters), -word excludes; newest first. "or" is not understood there: all words
 must match.
 
-Either way only `Article.objects.published()` is searched.
+Either way only `Article.objects.published()` is searched. A query with fewer than
+SUGGEST_BELOW results gets "Did you mean …?", and one with none shows the suggestion's
+results ("Showing results for …", Google's pattern) unless the reader asked for their own
+words (`verbatim=1`): spelling.py, from a vocabulary of published words.
 """
 
 import html
@@ -43,6 +46,7 @@ from taggit.models import TaggedItem
 from newsroom.clientip import client_ip
 from newsroom.ratelimit import RateLimit, parse_rate
 
+from . import spelling
 from .models import Article, Author, Byline, Section
 
 SEARCH_CONFIG = "english"  # the same configuration the triggers index with
@@ -51,6 +55,10 @@ RESULTS_PER_PAGE = 20
 SNIPPET_WORDS = 35
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _TERM = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+_PUNCTUATION = ".,;:!?()[]{}'\"«»“”‘’"
+# Fewer results than this and the page offers a spelling ("Did you mean …?"); none at all
+# and it shows the suggestion's results instead (spelling.py).
+SUGGEST_BELOW = 3
 
 
 def normalise_query(raw: str) -> tuple[str, bool]:
@@ -81,11 +89,36 @@ def parse_terms(text: str) -> Terms:
         negated = match.group(1) or match.group(3)
         value = match.group(2) if match.group(2) is not None else match.group(4)
         # Punctuation around words ("crossing," "(bridge)") would never match the text.
-        value = " ".join(value.split()).strip(".,;:!?()[]{}'\"«»“”‘’")
+        value = " ".join(value.split()).strip(_PUNCTUATION)
         if not value or value.lower() == "or":
             continue
         (terms.exclude if negated else terms.include).append(value)
     return terms
+
+
+def corrected_query(text: str, request=None) -> str | None:
+    """`text` with each misspelt plain word replaced by the closest word readers can find
+    (spelling.py), or None when nothing would change. "Quoted phrases", -exclusions, "or"
+    and words already in the vocabulary stay as typed."""
+    tokens = []  # (the token as typed, its bare word when it may be corrected)
+    for match in _TERM.finditer(text):
+        word = (match.group(4) or "").strip(_PUNCTUATION)
+        plain = match.group(4) is not None and not match.group(3) and word.lower() != "or"
+        tokens.append((match.group(0), word if plain and spelling.correctable(word) else None))
+    asked = {word.lower() for _, word in tokens if word}
+    if not asked:
+        return None
+    words = spelling.vocabulary(request)
+    closest = spelling.closest_words(sorted(asked - set(words)), words)
+    if not closest:
+        return None
+    corrected = []
+    for typed, word in tokens:
+        better = closest.get(word.lower()) if word else None
+        if better and word[:1].isupper():
+            better = better.capitalize()
+        corrected.append(typed.replace(word, better, 1) if better else typed)
+    return " ".join(corrected)
 
 
 # --- The form ---------------------------------------------------------------------------
@@ -322,7 +355,14 @@ class SearchView(TemplateView):
         data = request.GET.copy()
         data["q"] = text
         form = SearchForm(data)
-        context = {"form": form, "query": text, "shortened": shortened, "results": None}
+        context = {
+            "form": form,
+            "query": text,
+            "shortened": shortened,
+            "results": None,
+            "suggestion": None,
+            "corrected_to": None,
+        }
         wants_results = form.is_valid() and (text or form.has_filters)
         if wants_results and not search_rate_limit().hit(client_ip(request)):
             response = self.render_to_response(
@@ -331,10 +371,26 @@ class SearchView(TemplateView):
             response["Retry-After"] = str(parse_rate(settings.SEARCH_RATE_LIMIT_PER_IP)[1])
             return response
         if wants_results:
-            context["results"] = search(
-                text=text, cleaned=form.cleaned_data, page_number=request.GET.get("page")
-            )
+            context.update(self.results(text, form.cleaned_data))
         return self.render_to_response(self.get_context_data(**context))
+
+    def results(self, text: str, cleaned: dict) -> dict:
+        """The results for `text`; with few of them, a suggested spelling; with none, the
+        suggestion's results in their place ("Showing results for …"), unless the reader
+        asked for their own words (`verbatim`, the "Search instead for" link)."""
+        page_number = self.request.GET.get("page")
+        results = search(text=text, cleaned=cleaned, page_number=page_number)
+        if not text or results.count >= SUGGEST_BELOW:
+            return {"results": results}
+        suggestion = corrected_query(text, self.request)
+        if not suggestion:
+            return {"results": results}
+        if results.count or self.request.GET.get("verbatim"):
+            return {"results": results, "suggestion": suggestion}
+        instead = search(text=suggestion, cleaned=cleaned, page_number=page_number)
+        if not instead.count:
+            return {"results": results}
+        return {"results": instead, "corrected_to": suggestion}
 
 
 def search_rate_limit() -> RateLimit:

@@ -6,11 +6,12 @@ Ranking, websearch syntax and highlighted snippets on PostgreSQL are in test_sea
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Byline
-from articles.search import MAX_QUERY_LENGTH, normalise_query, parse_terms
+from articles.search import MAX_QUERY_LENGTH, corrected_query, normalise_query, parse_terms
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -301,3 +302,108 @@ def test_header_search_box_works_without_javascript(client, stories):
     assert f'<form class="masthead-search" action="{SEARCH}" method="get" role="search">' in html
     assert '<label class="visually-hidden" for="masthead-search-q">Search stories</label>' in html
     assert 'name="q"' in html
+
+
+# --- Spelling: "Did you mean …?" and "Showing results for …" ------------------------------
+
+
+def test_a_misspelt_word_shows_the_results_for_the_closest_word(client, stories):
+    response = search(client, q="Kamianyy")
+    assert found(response) == ["Engineers reopen the Kamianyi bridge after repairs"]
+    assert response.context["corrected_to"] == "Kamianyi"
+    html = response.content.decode()
+    assert 'Showing results for <a href="?q=Kamianyi"><strong>Kamianyi</strong></a>.' in html
+    assert 'Search instead for <a href="?q=Kamianyy&amp;verbatim=1">Kamianyy</a>.' in html
+    assert "1 story for <strong>“Kamianyi”</strong>" in html
+
+
+def test_search_instead_for_the_words_as_typed_offers_the_spelling(client, stories):
+    response = search(client, q="Kamianyy", verbatim="1")
+    assert found(response) == []
+    assert response.context["corrected_to"] is None
+    assert 'Did you mean <a href="?q=Kamianyi"><strong>Kamianyi</strong></a>?' in (
+        response.content.decode()
+    )
+
+
+def test_the_reader_s_filters_stay_on_with_the_suggestion(client, stories):
+    response = search(client, q="welidng", section="war")
+    assert response.context["corrected_to"] is None  # "welding" is only in a body
+    response = search(client, q="reopne engineers", section="war")
+    assert response.context["corrected_to"] == "reopen engineers"
+    assert found(response) == ["Engineers reopen the Kamianyi bridge after repairs"]
+    assert 'href="?q=reopen+engineers&amp;section=war"' in response.content.decode()
+    # The section has no story with the word: nothing to show, nothing suggested.
+    other = SectionFactory(name="Sport", slug="sport")
+    ArticleFactory(section=other, headline="A football final in Lviv")
+    response = search(client, q="Kamianyy", section="sport")
+    assert found(response) == []
+    assert response.context["corrected_to"] is None
+    assert response.context["suggestion"] is None
+
+
+def test_few_results_get_a_suggestion_beside_them(client, stories):
+    # A typo in a body (bodies are not in the vocabulary) finds its one story, and the
+    # word the reader probably meant is offered beside it.
+    ArticleFactory(headline="The season's programme", dek="", body="<p>Bridje night.</p>")
+    response = search(client, q="bridje")
+    assert found(response) == ["The season's programme"]
+    assert response.context["suggestion"] == "bridge"
+    assert 'Did you mean <a href="?q=bridge"><strong>bridge</strong></a>?' in (
+        response.content.decode()
+    )
+
+
+def test_each_word_is_corrected_and_phrases_and_exclusions_are_left_alone(client, stories):
+    typed = 'Thaetre "bomb sheltr" or -brigde shleter, 2026 sea'
+    assert corrected_query(typed) == 'Theatre "bomb sheltr" or -brigde shelter, 2026 sea'
+    assert corrected_query('theatre "bomb shelter" -brigde') is None
+    response = search(client, q="Thaetre sheltre -Kamianyi")
+    assert response.context["corrected_to"] == "Theatre shelter -Kamianyi"
+    assert found(response) == ["A theatre season opens in a bomb shelter"]
+
+
+def test_tags_sections_and_authors_are_in_the_vocabulary(client, stories):
+    assert search(client, q="infrastucture").context["corrected_to"] == "infrastructure"
+    assert search(client, q="Marchneko").context["corrected_to"] == "Marchenko"
+
+
+def test_a_word_only_in_an_unpublished_story_is_never_suggested(client, stories):
+    now = timezone.now()
+    ArticleFactory(
+        headline="Zaporizhzhia dam secret plans",
+        dek="Quadrocopters everywhere.",
+        status=Article.Status.DRAFT,
+        publish_at=None,
+        tag_names=["Hydroelectricity"],
+    )
+    ArticleFactory(headline="Kherson ferrymen return", publish_at=now + timedelta(hours=2))
+    for query in ("Zaporizhzia", "quadrocopter", "hydroelectrisity", "ferrymn"):
+        response = search(client, q=query)
+        assert found(response) == []
+        assert response.context["suggestion"] is None
+        assert response.context["corrected_to"] is None
+        assert "Did you mean" not in response.content.decode()
+
+
+def test_a_search_with_a_suggestion_has_a_fixed_number_of_queries(
+    client, django_assert_num_queries, shared_blocks
+):
+    section = SectionFactory()
+    for number in range(12):
+        story = ArticleFactory(section=section, headline=f"Harvest news {number}")
+        for position in range(3):
+            Byline.objects.create(article=story, author=AuthorFactory(), position=position)
+    client.get(SEARCH, {"q": "harvst"})  # warms the navigation cache and the vocabulary
+    # the filters' sections and authors, the count for "harvst", on PostgreSQL the closest
+    # word by trigrams, then the count, page and bylines for "harvest"
+    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 6):
+        response = client.get(SEARCH, {"q": "harvst"})
+    assert response.context["corrected_to"] == "harvest"
+    assert len(found(response)) == 12
+
+
+def test_the_vocabulary_follows_what_readers_can_see(client, stories, reader_caches):
+    assert search(client, q="ferrymn").context["corrected_to"] is None
+    ArticleFactory(headline="Kherson ferrymen return")  # published: a new generation
+    assert search(client, q="ferrymn").context["corrected_to"] == "ferrymen"

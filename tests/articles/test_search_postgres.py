@@ -219,3 +219,24 @@ def test_search_vector_has_a_gin_index():
         )
         (definition,) = cursor.fetchone()
     assert "USING gin (search_vector)" in definition
+
+
+def test_spelling_uses_trigram_similarity_with_pg_trgm_installed(client):
+    from articles.spelling import closest_words
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        assert cursor.fetchone() == (1,)
+    # Most frequent first: on equal similarity the more frequent word wins.
+    words = ("reservoir", "reservoirs", "kherson", "harvest")
+    assert closest_words(["resevoir", "khersn", "harvst", "zebra"], words) == {
+        "resevoir": "reservoir",
+        "khersn": "kherson",
+        "harvst": "harvest",
+    }
+    ArticleFactory(headline="Reservoir levels fall", dek="", body="<p>Dry summer.</p>")
+    response = client.get(SEARCH, {"q": "resevoir levles"})
+    assert response.context["corrected_to"] == "reservoir levels"
+    assert [story.headline for story in response.context["results"].page.object_list] == [
+        "Reservoir levels fall"
+    ]
