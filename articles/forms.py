@@ -20,7 +20,7 @@ from .workflow_models import preview_expiry_message
 class ListRowForm(forms.ModelForm):
     """One row of a list edited in place (list_editable): the admin puts each field in a
     table cell with no label of its own, so a screen reader would hear only "edit text" a
-    dozen times. Each field is named for what it sets and on which row ("featured order of
+    dozen times. Each field is named for what it sets and on which row ("Featured order of
     <headline>")."""
 
     def __init__(self, *args, **kwargs):
