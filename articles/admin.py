@@ -23,6 +23,7 @@ from .forms import (
     AuthorAdminForm,
     BylineInlineForm,
     BylineInlineFormSet,
+    LabelledListEditingMixin,
     PhotoAdminForm,
     SectionAdminForm,
 )
@@ -57,7 +58,7 @@ admin.site.enable_nav_sidebar = False
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(LabelledListEditingMixin, admin.ModelAdmin):
     form = SectionAdminForm
     list_display = ["name", "position", "shown_in_navigation", "story_count", "slug"]
     list_editable = ["position", "shown_in_navigation"]
@@ -386,7 +387,12 @@ class ArticleSlugHistoryAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(
-    EditingAdminMixin, WorkflowAdminMixin, HttpsUrlFieldsMixin, PhotoPickerMixin, admin.ModelAdmin
+    EditingAdminMixin,
+    WorkflowAdminMixin,
+    HttpsUrlFieldsMixin,
+    PhotoPickerMixin,
+    LabelledListEditingMixin,
+    admin.ModelAdmin,
 ):
     form = ArticleAdminForm
     inlines = [BylineInline, RelatedEmbedInline]
@@ -400,7 +406,9 @@ class ArticleAdmin(
         "featured_position",
         "editors_pick_position",
     ]
-    list_display_links = ["lead_thumbnail", "headline"]
+    # The headline only: a story without a photo would otherwise leave an empty link (no
+    # name for a screen reader), and every row two tab stops to the same page.
+    list_display_links = ["headline"]
     # The order of the Featured and Editors' Picks blocks, set straight from the list.
     list_editable = ["featured_position", "editors_pick_position"]
     list_filter = [

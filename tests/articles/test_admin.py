@@ -63,6 +63,30 @@ def test_section_list_counts_stories_and_edits_positions_in_place(admin_client):
     assert 'name="form-0-position"' in content
 
 
+def test_fields_edited_in_a_list_are_named_for_their_row(admin_client):
+    """A list_editable cell has no label of its own: each field says what it sets on which
+    row, for screen readers (axe's "label" rule, tests/browser/test_admin_accessibility.py)."""
+    SectionFactory(name="Regions")
+    ArticleFactory(headline="Harbour reopens")
+
+    sections = admin_client.get("/admin/articles/section/").content.decode()
+    stories = admin_client.get(STORIES_URL).content.decode()
+
+    assert 'aria-label="Position of Regions"' in sections
+    assert 'aria-label="Featured order of Harbour reopens"' in stories
+    assert 'aria-label="Editors&#x27; pick order of Harbour reopens"' in stories
+
+
+def test_story_list_links_each_row_once_from_its_headline(admin_client):
+    ArticleFactory(headline="Harbour reopens", lead_photo=None)
+
+    content = admin_client.get(STORIES_URL).content.decode()
+
+    # A photo-less story's thumbnail would be a link with nothing in it to name it.
+    assert 'class="field-lead_thumbnail"><span' in content
+    assert ">Harbour reopens</a>" in content
+
+
 def test_author_list_shows_portrait_kind_and_story_count(admin_client, admin_user):
     writer = AuthorFactory(name="Marta Hill", photo=PhotoFactory(), user=admin_user)
     AuthorFactory(name="The Newsroom desk", kind=Author.Kind.DESK)
