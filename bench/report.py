@@ -62,11 +62,14 @@ def print_report(results):
         f"non-2xx {load.non_2xx}, statuses {load.statuses}, cache {load.cache_states}"
     )
     soak = results["soak"]
-    print(
-        f"soak: {soak['result'].requests} requests, errors {soak['result'].socket_errors}, "
-        f"non-2xx {soak['result'].non_2xx}, cache {soak['result'].cache_states}"
-    )
-    growth = soak_growth(soak)
+    growth = soak_growth(soak) if soak else {}
+    if soak:
+        print(
+            f"soak: {soak['result'].requests} requests, errors {soak['result'].socket_errors}, "
+            f"non-2xx {soak['result'].non_2xx}, cache {soak['result'].cache_states}"
+        )
+    else:
+        print("soak: skipped (BENCH_SOAK_SECONDS=0)")
     for pid, (warm, last, peak) in growth.items():
         print(f"  worker {pid}: {warm:.1f} MiB after warm-up, {last:.1f} MiB at the end, "
               f"peak {peak:.1f} MiB")  # fmt: skip
@@ -94,10 +97,10 @@ def print_report(results):
         ("load test: no errors, no non-2xx",
          load.socket_errors == 0 and load.non_2xx == 0 and load.requests > 0,
          f"{load.socket_errors} errors, {load.non_2xx} non-2xx"),
-        ("soak: memory flat (< 10% or 8 MiB growth)",
+        *(() if not soak else [("soak: memory flat (< 10% or 8 MiB growth)",
          bool(growth) and all(last - warm <= max(8, 0.1 * warm)
                               for warm, last, _ in growth.values()),
-         ", ".join(f"{last - warm:+.1f} MiB" for warm, last, _ in growth.values())),
+         ", ".join(f"{last - warm:+.1f} MiB" for warm, last, _ in growth.values()))]),
         # Judged on the bytes a reader downloads (gzip, as nginx and whitenoise serve them);
         # the raw size is printed beside it.
         *(

@@ -191,7 +191,7 @@ def under_load(data, env, pages, *, ports, seconds, load_seconds, soak_seconds, 
         results["load"] = load
 
         results["nginx_headers"] = nginx_file_headers(site, data)
-        results["soak"] = soak(cached, mixed, soak_seconds, work)
+        results["soak"] = soak(cached, mixed, soak_seconds, work) if soak_seconds > 0 else None
         results["weight"] = weight.page_weight(cached.url, pages["story"], data)
         if lighthouse:
             results["lighthouse"] = weight.lighthouse(f"{site}{pages['story']}", data)
