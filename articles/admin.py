@@ -87,7 +87,8 @@ class SectionAdmin(LabelledListEditingMixin, admin.ModelAdmin):
 class AuthorAdmin(HttpsUrlFieldsMixin, PhotoPickerMixin, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["portrait", "name", "kind", "job_title", "user", "story_count"]
-    list_display_links = ["portrait", "name"]
+    # One link a row, from the name: a portrait link would have no text without a photo.
+    list_display_links = ["name"]
     list_filter = ["kind"]
     list_select_related = ["photo", "user"]
     search_fields = ["name", "job_title", "user__username", "user__email"]
@@ -130,8 +131,9 @@ class AuthorAdmin(HttpsUrlFieldsMixin, PhotoPickerMixin, admin.ModelAdmin):
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoAdminForm
-    list_display = ["thumbnail", "caption", "credit", "size", "created_at", "uploader"]
-    list_display_links = ["thumbnail", "caption"]
+    list_display = ["thumbnail", "title", "credit", "size", "created_at", "uploader"]
+    # One link a row, from text that is never empty (the caption, else "Photo 12").
+    list_display_links = ["title"]
     list_select_related = ["uploaded_by"]
     search_fields = ["caption", "credit", "alt_text"]
     date_hierarchy = "created_at"
@@ -156,6 +158,10 @@ class PhotoAdmin(admin.ModelAdmin):
         ),
         ("Record", {"fields": ["size", "rendition_summary", "uploader", "created_at"]}),
     ]
+
+    @admin.display(description="caption", ordering="caption")
+    def title(self, photo):
+        return str(photo)
 
     @admin.display(description="uploaded by", ordering="uploaded_by__last_name")
     def uploader(self, photo):

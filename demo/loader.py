@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article, Author, Byline, RelatedEmbed, Section
 
-from . import images, readers, writing
+from . import audio, images, readers, writing
 from .photos import PhotoSpec, ensure_all_renditions, ensure_photo_rows, store_missing_images
 
 FEED_WINDOW_HOURS = 70
@@ -321,5 +321,10 @@ def load_demo(*, log=print):
             len(drafts),
         )
         report.add("related embeds", load_embeds(created, seeds), RelatedEmbed.objects.count())
+        report.add(
+            "audio versions",
+            audio.attach_audio(created, seeds),
+            Article.objects.exclude(audio="").count(),
+        )
         readers.load_readers(report, now)
     return report

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .models import Subscription
 
@@ -70,8 +71,8 @@ class Chart:
         if not self.values:
             return "No data."
         return (
-            f"{self.values[0]} subscribers on {self.days[0]:%b %-d}, "
-            f"{self.values[-1]} on {self.days[-1]:%b %-d}."
+            f"{self.values[0]} subscribers on {date_format(self.days[0], 'MONTH_DAY_FORMAT')}, "
+            f"{self.values[-1]} on {date_format(self.days[-1], 'MONTH_DAY_FORMAT')}."
         )
 
 

@@ -2,6 +2,8 @@ from django import forms
 
 from newsletters.models import Newsletter
 
+from .address_typos import suggest_address
+
 BAD_EMAIL = "Please enter a correct email address"
 CONSENT_LINE = (
     "We'll email you {what} and nothing else. We first send a confirmation link: nothing "
@@ -52,6 +54,32 @@ class SignupForm(forms.Form):
     # The honeypot: hidden from people (CSS + aria-hidden), irresistible to form-filling bots.
     website = forms.CharField(required=False, label="Leave this field empty")
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The address the reader was already asked "did you mean" about: sent again unchanged,
+    # it is what they meant (address_typos.py).
+    email_kept = forms.CharField(required=False, max_length=254, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *args, **kwargs):
+        # The "Use …" button of a suggestion posts the suggested address beside the typed one;
+        # an address edited since the suggestion was made wins over it.
+        if (
+            data is not None
+            and data.get("email_suggested")
+            and data.get("email", "").strip() == data.get("email_kept", "").strip()
+        ):
+            data = data.copy()
+            data["email"] = data["email_suggested"]
+        super().__init__(data, *args, **kwargs)
+        self.email_suggestion = None
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        suggestion = suggest_address(email)
+        if suggestion and self.data.get("email_kept", "").strip() != email:
+            self.email_suggestion = suggestion
+            raise forms.ValidationError(
+                "Did you mean %(suggestion)s?", code="typo", params={"suggestion": suggestion}
+            )
+        return email
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website", "").strip())

@@ -3,6 +3,8 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.formats import date_format
 
 
 def normalize_email(email: str) -> str:
@@ -199,7 +201,8 @@ class ConsentEvent(models.Model):
         indexes = [models.Index(fields=["subscriber", "kind", "created_at"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+        when = date_format(timezone.localtime(self.created_at), "DATETIME_FORMAT")
+        return f"{self.get_kind_display()} ({when})"
 
 
 class SuppressionQuerySet(models.QuerySet):

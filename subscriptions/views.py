@@ -142,7 +142,10 @@ class SignupView(View):
     def _invalid(self, request, form):
         if _wants_json(request):
             errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-            return JsonResponse({"ok": False, "errors": errors}, status=400)
+            answer = {"ok": False, "errors": errors}
+            if form.email_suggestion:
+                answer["suggestion"] = form.email_suggestion
+            return JsonResponse(answer, status=400)
         context = self.context(form, list(Newsletter.objects.public()))
         return render(request, self.template_name, context, status=400)
 

@@ -20,6 +20,35 @@
     }
   }
 
+  // "Did you mean …?": a button that puts the suggested address in the field, and the typed
+  // address kept aside so that sending it again unchanged keeps it.
+  function showSuggestion(form, suggestion) {
+    var box = form.querySelector("[data-suggestion]");
+    var email = form.querySelector("input[name=email]");
+    if (!box || !email) return;
+    box.textContent = "";
+    box.hidden = !suggestion;
+    if (!suggestion) return;
+    var use = document.createElement("button");
+    use.type = "button";
+    use.className = "button button--quiet";
+    use.textContent = "Use " + suggestion;
+    var keep = document.createElement("span");
+    keep.textContent = "or press Sign up to keep " + email.value + ".";
+    var kept = document.createElement("input");
+    kept.type = "hidden";
+    kept.name = "email_kept";
+    kept.value = email.value;
+    use.addEventListener("click", function () {
+      email.value = suggestion;
+      showErrors(form, {});
+      box.hidden = true;
+      box.textContent = "";
+      email.focus();
+    });
+    box.append(use, " ", keep, kept);
+  }
+
   function enhance(form) {
     if (form.dataset.enhanced) return;
     form.dataset.enhanced = "1";
@@ -30,6 +59,9 @@
     form.noValidate = true; // our server-side message is clearer than the browser's bubble
     var status = form.querySelector("[data-signup-status]");
     var button = form.querySelector("button[type=submit]");
+
+    var rendered = form.querySelector("[data-suggested]");
+    if (rendered) showSuggestion(form, rendered.getAttribute("data-suggested"));
 
     form.addEventListener("submit", function (event) {
       if (!window.fetch || !window.FormData) return;
@@ -57,6 +89,7 @@
             status.className = "signup-form__status notice notice--success";
           } else if (result.data.errors) {
             showErrors(form, result.data.errors);
+            if (result.data.errors.email) showSuggestion(form, result.data.suggestion);
             return;
           } else {
             status.className = "signup-form__status notice notice--info";

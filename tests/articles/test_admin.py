@@ -1,5 +1,6 @@
 """The admin's lists, filters, search, actions and JSON helpers, through the real admin."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -85,6 +86,29 @@ def test_story_list_links_each_row_once_from_its_headline(admin_client):
     # A photo-less story's thumbnail would be a link with nothing in it to name it.
     assert 'class="field-lead_thumbnail"><span' in content
     assert ">Harbour reopens</a>" in content
+
+
+def change_links(content, model):
+    """The text of every link to a row's change page in a changelist, tags taken out."""
+    links = re.findall(
+        rf'<a href="/admin/articles/{model}/\d+/change/[^"]*">(.*?)</a>', content, re.S
+    )
+    return [re.sub(r"<[^>]*>", "", link).strip() for link in links]
+
+
+def test_author_and_photo_lists_link_each_row_once_with_text(admin_client):
+    AuthorFactory(name="Marta Hill", photo=PhotoFactory(caption="Marta Hill at her desk"))
+    AuthorFactory(name="Ivan Brook", photo=None)
+    untitled = PhotoFactory(caption="")
+
+    authors = admin_client.get("/admin/articles/author/").content.decode()
+    photos = admin_client.get("/admin/articles/photo/").content.decode()
+
+    assert sorted(change_links(authors, "author")) == ["Ivan Brook", "Marta Hill"]
+    assert sorted(change_links(photos, "photo")) == [
+        "Marta Hill at her desk",
+        f"Photo {untitled.pk}",
+    ]
 
 
 def test_author_list_shows_portrait_kind_and_story_count(admin_client, admin_user):

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
@@ -18,8 +19,9 @@ from django.utils import timezone
 from PIL import Image, ImageStat
 from taggit.models import Tag, TaggedItem
 
+from articles.audio import validate_audio_file
 from articles.models import Article, Author, Byline, Photo, RelatedEmbed, Section
-from demo import images
+from demo import audio, images
 from demo.writing import story_seeds
 from newsletters.models import IssueStory, Newsletter, NewsletterIssue
 from subscriptions.models import ConsentEvent, Subscriber, Subscription
@@ -352,3 +354,28 @@ def test_readme_has_exactly_the_two_set_up_commands():
     readme = (settings.BASE_DIR / "README.md").read_text()
     assert re.findall(r"```sh\n(.*?)\n```", readme, flags=re.DOTALL) == ["make run", "make test"]
     assert readme.count("```") == 4
+
+
+def test_a_few_stories_carry_a_committed_synthetic_voice_clip(demo, demo_files, client):
+    assert "3 audio versions (3 new)" in demo
+    spoken = Article.objects.exclude(audio="").order_by("slug")
+    assert sorted(spoken.values_list("slug", flat=True)) == sorted(audio.AUDIO_SLUGS)
+    for article in spoken:
+        assert article.audio_ai_assisted
+        assert article.audio_transcript.startswith(article.headline + ".")
+        assert article.audio.size == audio.clip_path(article.slug).stat().st_size
+
+        page = client.get(article.get_absolute_url()).content.decode()
+        assert f'<source src="{article.audio.url}" type="audio/mpeg">' in page
+        assert "This audio is created with AI assistance" in page
+        transcript = client.get(article.transcript_url)
+        assert transcript.status_code == 200
+        assert article.dek in transcript.content.decode()
+
+
+@pytest.mark.parametrize("slug", audio.AUDIO_SLUGS)
+def test_committed_clips_are_small_real_mp3s(slug):
+    path = audio.clip_path(slug)
+    assert 20_000 < path.stat().st_size < 200_000
+    with path.open("rb") as clip:
+        validate_audio_file(File(clip, name=path.name))  # raises if not MP3 audio

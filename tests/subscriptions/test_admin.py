@@ -380,3 +380,35 @@ def test_viewers_get_no_unsubscribe_button_and_cannot_use_the_address(
     assert client.get(leave_url).status_code == 403
     assert client.post(leave_url).status_code == 403
     assert services.active_recipients(newsletter).get() == subscriber
+
+
+def breadcrumb_trail(content):
+    """The breadcrumbs as text, "Home › Subscribers › …", each link marked [like this]."""
+    [crumbs] = re.findall(r'<div class="breadcrumbs">(.*?)</div>', content, re.S)
+    crumbs = re.sub(r"<a [^>]*>(.*?)</a>", r"[\1]", crumbs)
+    return " ".join(crumbs.replace("&rsaquo;", "›").split())
+
+
+def test_the_subscriber_tools_share_one_breadcrumb_trail(admin_client, newsletter, weekly):
+    subscriber = active_subscriber(newsletter, email="two@example.org")
+    SubscriptionFactory(subscriber=subscriber, newsletter=weekly)
+    change_url = reverse("admin:subscriptions_subscriber_change", args=[subscriber.pk])
+    trail = "[Home] › [Subscribers] › [Subscribers] › "  # the app, then its subscriber list
+    pages = {
+        reverse("admin:subscriptions_export_page"): "Export",
+        reverse("admin:subscriptions_import"): "Import",
+        reverse("admin:subscriptions_dashboard"): "Audiences",
+        reverse(
+            "admin:subscriptions_newsletter_dashboard", args=[weekly.pk]
+        ): "[Audiences] › Weekend Reads",
+        reverse(
+            "admin:subscriptions_subscriber_unsubscribe_from", args=[subscriber.pk, weekly.pk]
+        ): "[two@example.org] › Unsubscribe from Weekend Reads",
+    }
+    for url, end in pages.items():
+        assert breadcrumb_trail(admin_client.get(url).content.decode()) == trail + end, url
+    unsubscribe_from = admin_client.get(list(pages)[-1]).content.decode()
+    assert f'<a href="{change_url}">two@example.org</a>' in unsubscribe_from
+
+    asked = action(admin_client, "unsubscribe_selected", [subscriber]).content.decode()
+    assert breadcrumb_trail(asked).startswith(trail)

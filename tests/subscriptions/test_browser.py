@@ -50,6 +50,32 @@ def test_signup_box_answers_in_place(live_server, newsletter, name, viewport):
     assert Subscriber.objects.get().email == "reader@example.org"
 
 
+def test_signup_box_offers_the_address_it_guesses_was_meant(live_server, newsletter):
+    story = ArticleFactory()
+    with chromium() as browser:
+        page = browser.new_page(viewport=DESKTOP)
+        serve_site_only(page, live_server.url)
+        page.goto(live_server.url + story.get_absolute_url())
+        box = page.locator(".signup-box")
+        box.scroll_into_view_if_needed()
+        field = box.get_by_label("Email address")
+        field.fill("nina@gmial.con")
+        box.get_by_role("button", name="Sign up").click()
+
+        expect(box.locator("[data-error-for=email]")).to_have_text("Did you mean nina@gmail.com?")
+        expect(field).to_have_value("nina@gmial.con")
+        screenshot(page, "subscriptions-box-did-you-mean", full_page=False)
+        box.get_by_role("button", name="Use nina@gmail.com").click()
+        expect(field).to_have_value("nina@gmail.com")
+        expect(box.locator("[data-error-for=email]")).to_be_hidden()
+        box.get_by_role("button", name="Sign up").click()
+
+        expect(box.locator("[data-signup-status]")).to_have_text(
+            "Thank you for signing up. We've sent you a confirmation email."
+        )
+    assert Subscriber.objects.get().email == "nina@gmail.com"
+
+
 def test_signup_works_without_javascript(live_server, newsletter):
     story = ArticleFactory()
     with chromium() as browser:

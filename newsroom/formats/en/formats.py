@@ -10,3 +10,5 @@ SHORT_DATETIME_FORMAT = "j M Y, H:i"
 DATE_FORMAT = "j M Y"
 SHORT_DATE_FORMAT = "j M Y"
 TIME_FORMAT = "H:i"
+# A day without its year, where the year is plain from the context (a chart's day axis).
+MONTH_DAY_FORMAT = "j M"
