@@ -19,14 +19,13 @@ from django.utils import timezone
 
 from core import audit
 
-from . import permissions, photo_rules
+from . import permissions
 from .models import (
     PUBLIC_STATUSES,
     Article,
     ArticleSlugHistory,
     Byline,
     Correction,
-    Photo,
     PreviewLink,
     StatusChange,
 )
@@ -348,36 +347,6 @@ def renumber_bylines(*, article: Article) -> list[Byline]:
     if changed:
         Byline.objects.bulk_update(changed, ["position"])
     return bylines
-
-
-@transaction.atomic
-def save_photo(*, photo: Photo, by: User) -> Photo:
-    """Validate and save a photo, then make its resized renditions.
-
-    The renditions are written inside the request: an editor who uploads a photo and
-    publishes a minute later must never send the original to readers' phones.
-    """
-    from .renditions import delete_renditions, ensure_renditions
-
-    stored = None
-    if photo.pk is None:
-        photo.uploaded_by = photo.uploaded_by or _staff(by)
-    else:
-        stored = Photo.objects.filter(pk=photo.pk).values("image", "renditions").first()
-        refusal = photo_rules.refusal(by, photo) if _checked(by) else None
-        if refusal:
-            raise PermissionDenied(refusal)
-    # A file already in storage was checked when it was uploaded; reading it back on every
-    # caption edit would fetch the whole original (from S3 in production) for nothing.
-    unchanged_image = stored is not None and stored["image"] == photo.image.name
-    photo.full_clean(exclude=["image"] if unchanged_image else None)
-    photo.save()
-    ensure_renditions(photo)
-    old_renditions = (stored or {}).get("renditions") or {}
-    if old_renditions.get("base") and old_renditions["base"] != photo.renditions.get("base"):
-        # The image was replaced: its old copies are no longer listed anywhere.
-        transaction.on_commit(lambda: delete_renditions(old_renditions))
-    return photo
 
 
 @transaction.atomic

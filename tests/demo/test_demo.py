@@ -18,10 +18,11 @@ from django.utils import timezone
 from PIL import Image, ImageStat
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Author, Byline, Photo, RelatedEmbed, Section
+from articles.models import Article, Author, Byline, RelatedEmbed, Section
 from demo import images
 from demo.writing import story_seeds
 from newsletters.models import IssueStory, Newsletter, NewsletterIssue
+from photos.models import Photo
 from subscriptions.models import ConsentEvent, Subscriber, Subscription
 
 pytestmark = pytest.mark.django_db
