@@ -77,13 +77,21 @@ def _check_transition(user: User, before: Article | None, article: Article) -> N
         raise PermissionDenied(NOT_YOURS_MESSAGE)
     if before is None and not user.has_perm("articles.add_article"):
         raise PermissionDenied("You cannot file stories.")
-    new_status = article.status
+    refusal = status_refusal(user, stored_status, article.status)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def status_refusal(user: User, stored_status: str | None, new_status: str) -> str | None:
+    """Why the user's role may not put a story in `new_status` from `stored_status` (None for
+    a new story), or None. The one copy of these rules: the story form's status field and
+    `save_story` both ask it. A public story stays the publishers' even when its status is
+    unchanged."""
     if new_status == Article.Status.WITHDRAWN and stored_status != Article.Status.WITHDRAWN:
-        if not permissions.can_withdraw(user):
-            raise PermissionDenied(NOT_WITHDRAWER_MESSAGE)
-    elif new_status in PUBLIC_STATUSES or stored_status in PUBLIC_STATUSES:
-        if not permissions.can_publish(user):
-            raise PermissionDenied(NOT_PUBLISHER_MESSAGE)
+        return None if permissions.can_withdraw(user) else NOT_WITHDRAWER_MESSAGE
+    if new_status in PUBLIC_STATUSES or stored_status in PUBLIC_STATUSES:
+        return None if permissions.can_publish(user) else NOT_PUBLISHER_MESSAGE
+    return None
 
 
 def record_status_change(
