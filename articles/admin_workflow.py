@@ -23,7 +23,6 @@ from core.people import display_name
 from . import permissions, services
 from .forms import PreviewLinkForm
 from .models import (
-    PUBLIC_STATUSES,
     Article,
     Correction,
     PreviewLink,
@@ -326,12 +325,9 @@ def _with_status_check(form_class, user):
             stored = self.instance.status if self.instance.pk else None
             if status == stored:
                 return status
-            if status == Article.Status.WITHDRAWN and not permissions.can_withdraw(user):
-                raise ValidationError(services.NOT_WITHDRAWER_MESSAGE)
-            if (
-                status in PUBLIC_STATUSES or stored in PUBLIC_STATUSES
-            ) and not permissions.can_publish(user):
-                raise ValidationError(services.NOT_PUBLISHER_MESSAGE)
+            refusal = services.status_refusal(user, stored, status)
+            if refusal:
+                raise ValidationError(refusal)
             return status
 
     StatusCheckedForm.__name__ = form_class.__name__

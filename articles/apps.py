@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
@@ -7,8 +7,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import caching, permissions, photo_rules, revisions, roles, signals
-        from .models import Photo
+        from photos import rules as photo_rules
+
+        from . import caching, permissions, revisions, roles
 
         # Which of these rows change cached reader pages, and when stories go live.
         caching.register()
@@ -18,9 +19,4 @@ class ArticlesConfig(AppConfig):
         # Groups follow articles/roles.py after every migrate (and a test database flush).
         post_migrate.connect(
             roles.sync_roles_after_migrate, sender=self, dispatch_uid="articles.sync_roles"
-        )
-        post_delete.connect(
-            signals.delete_photo_renditions,
-            sender=Photo,
-            dispatch_uid="articles.delete_photo_renditions",
         )

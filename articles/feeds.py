@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
-from . import renditions
+from photos import renditions
+
 from .audio import audio_mime_type
 from .models import Article, Author, Section
 from .templatetags.newsroom_tags import absolute

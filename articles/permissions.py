@@ -74,7 +74,7 @@ PHOTO_IN_PUBLIC_USE_MESSAGE = (
 
 
 def photo_in_public_use(user, photo) -> str | None:
-    """A photo rule (articles.photo_rules): a photo that readers see, as the lead photo of a
+    """A photo rule (photos.rules): a photo that readers see, as the lead photo of a
     scheduled or published story, an author's portrait or the image of a public story's card,
     changes only with the rights to change public stories."""
     if user.has_perm("articles.change_article") and can_edit_any(user):

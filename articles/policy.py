@@ -26,7 +26,7 @@ VIEWER_PERMISSIONS = [
     "articles.view_article",
     "articles.view_section",
     "articles.view_author",
-    "articles.view_photo",
+    "photos.view_photo",
     "articles.view_byline",
     "articles.view_relatedembed",
     "subscriptions.view_subscriber",
@@ -62,7 +62,7 @@ REPORTER_VISIBLE = frozenset({OWN_DRAFT}) | PUBLIC
 STORY_MODELS = frozenset(
     {
         "articles.article",
-        "articles.photo",
+        "photos.photo",
         "articles.previewlink",
         "articles.articleslughistory",
         "live.liveupdate",
@@ -124,6 +124,7 @@ POLICY = {
     ("admin", "unknown address"): {},
     # <app>/<model>/<id>/ only redirects to <id>/change/, which is judged on its own.
     ("admin", "old change address"): _model_rule(**_STAFF),
+    ("admin", "app photos"): _model_rule(reporter=True, editor=True, viewer=True),
     ("admin", "app articles"): _model_rule(reporter=True, editor=True, viewer=True),
     ("admin", "app taggit"): _model_rule(reporter=True, editor=True),
     ("admin", "app live"): _model_rule(editor=True),
@@ -168,7 +169,7 @@ POLICY = {
     # A photo in public use (the lead photo of a scheduled or published story, an author's
     # portrait, an image in a public story's embed) changes only with the stories around it.
     **_crud(
-        "articles.photo",
+        "photos.photo",
         view={REPORTER: True, EDITOR: True, VIEWER: True},
         add={REPORTER: True, EDITOR: True},
         change={REPORTER: NOT_PUBLIC, EDITOR: True},
@@ -314,7 +315,7 @@ VIEWS = {
         "make preview link",
         "make preview link",
     ),
-    "articles_photo_thumbnail": ("articles.photo", "thumbnail", "thumbnail"),
+    "photos_photo_thumbnail": ("photos.photo", "thumbnail", "thumbnail"),
     "taggit_tag_merge_tags": ("taggit.tag", "merge", "merge"),
     "auth_user_password_change": ("auth.user", "set password", "set password"),
     "auth_user_invite": ("auth.user", "invite", "invite"),

@@ -23,7 +23,7 @@ ROLE_PERMISSIONS = {
         *_crud("articles", "article", ("add", "change", "delete", "view")),
         "articles.preview_article",
         *[perm for part in _ARTICLE_PARTS for perm in _crud("articles", part)],
-        *_crud("articles", "photo", ("add", "change", "view")),
+        *_crud("photos", "photo", ("add", "change", "view")),
         "articles.view_section",
         "articles.view_author",
         "articles.view_statuschange",
@@ -38,7 +38,7 @@ ROLE_PERMISSIONS = {
         "articles.change_any_article",
         "articles.preview_article",
         *[perm for part in _ARTICLE_PARTS for perm in _crud("articles", part)],
-        *_crud("articles", "photo"),
+        *_crud("photos", "photo"),
         *_crud("articles", "section"),
         *_crud("articles", "author"),
         *_crud("articles", "correction"),
@@ -104,6 +104,10 @@ def sync_roles_after_migrate(sender, app_config=None, using="default", apps=None
     """post_migrate: keep the groups in step (also after a test database flush)."""
     if sender.label != "articles" or apps is None:
         return
-    if not apps.is_installed("django.contrib.auth"):
+    # By label: the migration state's apps name their configs by label only, so
+    # is_installed("django.contrib.auth") is False there and the sync never ran after migrate.
+    try:
+        apps.get_app_config("auth")
+    except LookupError:
         return
     sync_roles(apps)

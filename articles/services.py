@@ -19,14 +19,13 @@ from django.utils import timezone
 
 from core import audit
 
-from . import permissions, photo_rules
+from . import permissions
 from .models import (
     PUBLIC_STATUSES,
     Article,
     ArticleSlugHistory,
     Byline,
     Correction,
-    Photo,
     PreviewLink,
     StatusChange,
 )
@@ -78,13 +77,21 @@ def _check_transition(user: User, before: Article | None, article: Article) -> N
         raise PermissionDenied(NOT_YOURS_MESSAGE)
     if before is None and not user.has_perm("articles.add_article"):
         raise PermissionDenied("You cannot file stories.")
-    new_status = article.status
+    refusal = status_refusal(user, stored_status, article.status)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def status_refusal(user: User, stored_status: str | None, new_status: str) -> str | None:
+    """Why the user's role may not put a story in `new_status` from `stored_status` (None for
+    a new story), or None. The one copy of these rules: the story form's status field and
+    `save_story` both ask it. A public story stays the publishers' even when its status is
+    unchanged."""
     if new_status == Article.Status.WITHDRAWN and stored_status != Article.Status.WITHDRAWN:
-        if not permissions.can_withdraw(user):
-            raise PermissionDenied(NOT_WITHDRAWER_MESSAGE)
-    elif new_status in PUBLIC_STATUSES or stored_status in PUBLIC_STATUSES:
-        if not permissions.can_publish(user):
-            raise PermissionDenied(NOT_PUBLISHER_MESSAGE)
+        return None if permissions.can_withdraw(user) else NOT_WITHDRAWER_MESSAGE
+    if new_status in PUBLIC_STATUSES or stored_status in PUBLIC_STATUSES:
+        return None if permissions.can_publish(user) else NOT_PUBLISHER_MESSAGE
+    return None
 
 
 def record_status_change(
@@ -348,36 +355,6 @@ def renumber_bylines(*, article: Article) -> list[Byline]:
     if changed:
         Byline.objects.bulk_update(changed, ["position"])
     return bylines
-
-
-@transaction.atomic
-def save_photo(*, photo: Photo, by: User) -> Photo:
-    """Validate and save a photo, then make its resized renditions.
-
-    The renditions are written inside the request: an editor who uploads a photo and
-    publishes a minute later must never send the original to readers' phones.
-    """
-    from .renditions import delete_renditions, ensure_renditions
-
-    stored = None
-    if photo.pk is None:
-        photo.uploaded_by = photo.uploaded_by or _staff(by)
-    else:
-        stored = Photo.objects.filter(pk=photo.pk).values("image", "renditions").first()
-        refusal = photo_rules.refusal(by, photo) if _checked(by) else None
-        if refusal:
-            raise PermissionDenied(refusal)
-    # A file already in storage was checked when it was uploaded; reading it back on every
-    # caption edit would fetch the whole original (from S3 in production) for nothing.
-    unchanged_image = stored is not None and stored["image"] == photo.image.name
-    photo.full_clean(exclude=["image"] if unchanged_image else None)
-    photo.save()
-    ensure_renditions(photo)
-    old_renditions = (stored or {}).get("renditions") or {}
-    if old_renditions.get("base") and old_renditions["base"] != photo.renditions.get("base"):
-        # The image was replaced: its old copies are no longer listed anywhere.
-        transaction.on_commit(lambda: delete_renditions(old_renditions))
-    return photo
 
 
 @transaction.atomic

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Author, Byline, Photo, RelatedEmbed, Section
+from articles.models import Article, Author, Byline, RelatedEmbed, Section
+from photos.models import Photo
 
 SLUG_PREFIX = "bench-"
 BATCH = 1000

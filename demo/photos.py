@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, connections
 
-from articles.models import Photo
+from photos.models import Photo
 
 from . import images
 
@@ -82,7 +82,7 @@ def ensure_all_renditions(photos):
     connection (closed when it is done). Inside one (as in the tests) other connections could
     not see the photo rows yet, so everything happens in this thread.
     """
-    from articles.renditions import ensure_renditions
+    from photos.renditions import ensure_renditions
 
     photos = list(photos)
     if connection.in_atomic_block:

@@ -3,7 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from articles.widgets import HttpsUrlFieldsMixin, PhotoPickerMixin, StoryChoicesMixin
+from articles.widgets import HttpsUrlFieldsMixin, StoryChoicesMixin
+from photos.widgets import PhotoPickerMixin
 
 from . import services
 from .models import LiveUpdate

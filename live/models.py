@@ -49,7 +49,7 @@ class LiveUpdate(models.Model):
     # The same editor and nh3 allow-list as story bodies: nothing else can be stored.
     body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=True, blank=True)
     photo = models.ForeignKey(
-        "articles.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "photos.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     embed_url = models.URLField(
         "embed",

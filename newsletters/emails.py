@@ -22,8 +22,8 @@ from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from articles import renditions
 from articles.models import Article
+from photos import renditions
 from subscriptions import tokens
 
 from .models import IssueStory, Newsletter, NewsletterIssue

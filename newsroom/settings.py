@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "core",
     "staffauth",
+    "photos",
     "articles",
     "subscriptions",
     "newsletters",

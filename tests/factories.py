@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Author, Byline, Photo, RelatedEmbed, Section
+from articles.models import Article, Author, Byline, RelatedEmbed, Section
+from photos.models import Photo
 
 
 def jpeg_bytes(width=1200, height=800, color=(40, 90, 140)):

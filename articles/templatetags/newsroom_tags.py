@@ -22,8 +22,8 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import renditions
 from articles.body import body_segments as split_body
+from photos import renditions
 
 register = template.Library()
 

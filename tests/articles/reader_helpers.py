@@ -3,7 +3,7 @@
 from html.parser import HTMLParser
 
 from articles.models import Byline, RelatedEmbed
-from articles.renditions import ensure_renditions
+from photos.renditions import ensure_renditions
 from tests.factories import ArticleFactory, AuthorFactory, PhotoFactory, SectionFactory
 
 

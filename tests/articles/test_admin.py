@@ -35,9 +35,9 @@ def test_admin_is_branded_and_links_to_the_site(admin_client):
         "/admin/articles/author/?kind__exact=desk",
         "/admin/articles/author/?q=desk",
         "/admin/articles/author/add/",
-        "/admin/articles/photo/",
-        "/admin/articles/photo/?q=tram",
-        "/admin/articles/photo/add/",
+        "/admin/photos/photo/",
+        "/admin/photos/photo/?q=tram",
+        "/admin/photos/photo/add/",
         "/admin/taggit/tag/",
         "/admin/taggit/tag/?q=bridg",
         "/admin/articles/article/add/",
@@ -88,11 +88,9 @@ def test_story_list_links_each_row_once_from_its_headline(admin_client):
     assert ">Harbour reopens</a>" in content
 
 
-def change_links(content, model):
+def change_links(content, label):
     """The text of every link to a row's change page in a changelist, tags taken out."""
-    links = re.findall(
-        rf'<a href="/admin/articles/{model}/\d+/change/[^"]*">(.*?)</a>', content, re.S
-    )
+    links = re.findall(rf'<a href="/admin/{label}/\d+/change/[^"]*">(.*?)</a>', content, re.S)
     return [re.sub(r"<[^>]*>", "", link).strip() for link in links]
 
 
@@ -102,10 +100,10 @@ def test_author_and_photo_lists_link_each_row_once_with_text(admin_client):
     untitled = PhotoFactory(caption="")
 
     authors = admin_client.get("/admin/articles/author/").content.decode()
-    photos = admin_client.get("/admin/articles/photo/").content.decode()
+    photos = admin_client.get("/admin/photos/photo/").content.decode()
 
-    assert sorted(change_links(authors, "author")) == ["Ivan Brook", "Marta Hill"]
-    assert sorted(change_links(photos, "photo")) == [
+    assert sorted(change_links(authors, "articles/author")) == ["Ivan Brook", "Marta Hill"]
+    assert sorted(change_links(photos, "photos/photo")) == [
         "Marta Hill at her desk",
         f"Photo {untitled.pk}",
     ]

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Author
-from articles.renditions import ensure_renditions
+from photos.renditions import ensure_renditions
 from tests.browser_utils import DESKTOP, chromium, screenshot, serve_site_only
 from tests.factories import ArticleFactory, AuthorFactory, PhotoFactory
 

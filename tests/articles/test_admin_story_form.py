@@ -135,7 +135,7 @@ def test_the_form_is_laid_out_as_a_journalist_works(admin_client):
     positions = [content.index(marker) for marker in order]
     assert positions == sorted(positions)
     thumbnail = tagged.lead_photo.image.url
-    preview = '<figure class="photo-preview" data-endpoint="/admin/articles/photo/thumbnail/"'
+    preview = '<figure class="photo-preview" data-endpoint="/admin/photos/photo/thumbnail/"'
     assert preview in content
     assert thumbnail in content and tagged.lead_photo.caption in content
     assert 'class="tag-chip" data-tag="energy"' in content

@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import renditions
 from articles.models import Article, Byline
+from photos import renditions
 from tests.articles.reader_helpers import photo_with_renditions, start_tags
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 

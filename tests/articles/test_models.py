@@ -6,7 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Photo, Section, photo_upload_to
+from articles.models import Article, Author, Byline, Section
+from photos.models import Photo, photo_upload_to
 from tests.factories import ArticleFactory, AuthorFactory, PhotoFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db

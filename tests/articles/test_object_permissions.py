@@ -8,8 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from taggit.models import Tag
 
-from articles import services
 from articles.models import Article, PreviewLink
+from photos import services as photo_services
 from tests.articles.admin_forms import embed_row, formset_data
 from tests.articles.workflow_helpers import change_form_data, roles  # noqa: F401
 from tests.factories import (
@@ -23,7 +23,7 @@ from tests.newsletters.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
 
-PHOTO = "/admin/articles/photo/{}/change/"
+PHOTO = "/admin/photos/photo/{}/change/"
 STORY = "/admin/articles/article/{}/change/"
 
 
@@ -62,7 +62,7 @@ def test_a_reporter_cannot_change_a_photo_readers_see(client, roles, use):
     assert (photo.caption, photo.image.name) == ("As readers see it", stored)
     with pytest.raises(PermissionDenied):
         photo.caption = "Through the service"
-        services.save_photo(photo=photo, by=roles["reporter"])
+        photo_services.save_photo(photo=photo, by=roles["reporter"])
 
 
 def test_photos_of_drafts_stay_the_reporters_and_public_ones_the_editors(client, roles):

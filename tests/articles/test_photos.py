@@ -10,12 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from articles.models import Photo
+from photos.models import Photo
 from tests.factories import PhotoFactory, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = "/admin/articles/photo/add/"
+ADD_URL = "/admin/photos/photo/add/"
 
 
 def image_bytes(image_format, size=(900, 600), mode="RGB", color=(200, 60, 40)):
@@ -147,7 +147,7 @@ def test_caption_credit_and_alt_text_are_required(admin_client):
 
 def test_editing_text_keeps_the_image_and_replacing_it_renews_renditions(admin_client):
     photo = PhotoFactory()
-    change_url = reverse("admin:articles_photo_change", args=[photo.pk])
+    change_url = reverse("admin:photos_photo_change", args=[photo.pk])
     original = photo.image.name
     fields = {"caption": "New caption", "credit": photo.credit, "alt_text": photo.alt_text}
     fields |= {"focal_x": "0.5", "focal_y": "0.5"}
@@ -173,7 +173,7 @@ def test_photo_list_shows_thumbnails_and_searches_credit(admin_client):
     PhotoFactory(caption="Snow on the market square", credit="Agency One via Wire")
     PhotoFactory(caption="Harvest in the south", credit="Field Desk")
 
-    response = admin_client.get("/admin/articles/photo/", {"q": "Agency One"})
+    response = admin_client.get("/admin/photos/photo/", {"q": "Agency One"})
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -187,14 +187,14 @@ def test_photo_list_searches_alt_text(admin_client):
     PhotoFactory(caption="First", alt_text="A heron standing in reeds")
     PhotoFactory(caption="Second", alt_text="A crowded tram stop")
 
-    response = admin_client.get("/admin/articles/photo/", {"q": "heron"})
+    response = admin_client.get("/admin/photos/photo/", {"q": "heron"})
 
     assert response.context["cl"].result_count == 1
 
 
 def test_thumbnail_endpoint_gives_the_picker_its_preview(admin_client):
     photo = PhotoFactory(caption="Boats at the pier", credit="Harbour Desk")
-    url = reverse("admin:articles_photo_thumbnail")
+    url = reverse("admin:photos_photo_thumbnail")
 
     data = admin_client.get(url, {"id": photo.pk}).json()
 
@@ -208,7 +208,7 @@ def test_thumbnail_endpoint_gives_the_picker_its_preview(admin_client):
 def test_thumbnail_endpoint_needs_a_staff_login(client):
     photo = PhotoFactory()
 
-    response = client.get(reverse("admin:articles_photo_thumbnail"), {"id": photo.pk})
+    response = client.get(reverse("admin:photos_photo_thumbnail"), {"id": photo.pk})
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]

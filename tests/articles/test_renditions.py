@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from PIL import Image
 
-from articles import renditions
-from articles.models import Photo
-from articles.renditions import ensure_renditions, rendition_name
+from photos import renditions
+from photos.models import Photo
+from photos.renditions import ensure_renditions, rendition_name
 from tests.factories import PhotoFactory, uploaded_jpeg
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,10 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from articles import services
-from articles.models import Article, Byline, Photo
+from articles.models import Article, Byline
 from articles.roles import EDITOR
+from photos import services as photo_services
+from photos.models import Photo
 from tests.articles.workflow_helpers import role_group
 from tests.factories import (
     ArticleFactory,
@@ -265,7 +267,7 @@ def test_save_photo_records_the_uploader_and_makes_renditions(editor):
         alt_text="Small boats on a calm sea",
     )
 
-    services.save_photo(photo=photo, by=editor)
+    photo_services.save_photo(photo=photo, by=editor)
 
     photo.refresh_from_db()
     assert photo.uploaded_by == editor
@@ -275,7 +277,7 @@ def test_save_photo_records_the_uploader_and_makes_renditions(editor):
 def test_save_photo_by_a_script_records_no_uploader():
     photo = Photo(image=uploaded_jpeg(), caption="c", credit="c", alt_text="a")
 
-    services.save_photo(photo=photo, by=AnonymousUser())
+    photo_services.save_photo(photo=photo, by=AnonymousUser())
 
     assert photo.uploaded_by is None
 
@@ -284,7 +286,7 @@ def test_save_photo_refuses_a_photo_without_credit(editor):
     photo = Photo(image=uploaded_jpeg(), caption="A caption", credit="", alt_text="Alt")
 
     with pytest.raises(ValidationError) as error:
-        services.save_photo(photo=photo, by=editor)
+        photo_services.save_photo(photo=photo, by=editor)
 
     assert "credit" in error.value.message_dict
     assert not Photo.objects.exists()

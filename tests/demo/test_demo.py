@@ -20,10 +20,11 @@ from PIL import Image, ImageStat
 from taggit.models import Tag, TaggedItem
 
 from articles.audio import validate_audio_file
-from articles.models import Article, Author, Byline, Photo, RelatedEmbed, Section
+from articles.models import Article, Author, Byline, RelatedEmbed, Section
 from demo import audio, images
 from demo.writing import story_seeds
 from newsletters.models import IssueStory, Newsletter, NewsletterIssue
+from photos.models import Photo
 from subscriptions.models import ConsentEvent, Subscriber, Subscription
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,6 @@ Kept apart from test_demo.py, whose module-wide demo lives inside one open trans
 
 import pytest
 
-from articles.models import Photo
 from demo import images
 from demo.photos import (
     PhotoSpec,
@@ -13,6 +12,7 @@ from demo.photos import (
     ensure_photo_rows,
     store_missing_images,
 )
+from photos.models import Photo
 
 
 @pytest.mark.django_db(transaction=True)

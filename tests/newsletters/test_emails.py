@@ -10,10 +10,10 @@ from django.urls import resolve
 from django.utils import timezone
 
 from articles.models import Article
-from articles.renditions import ensure_renditions
 from newsletters import sending, services
 from newsletters.emails import render_issue
 from newsletters.models import Delivery
+from photos.renditions import ensure_renditions
 from subscriptions.tokens import read_preferences_token, read_unsubscribe_token
 from tests.factories import ArticleFactory, PhotoFactory
 from tests.newsletters.factories import IssueFactory, add_stories, audience

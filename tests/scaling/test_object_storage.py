@@ -13,8 +13,8 @@ import urllib.request
 import boto3
 import pytest
 
-from articles import services
-from articles.models import Photo
+from photos import services as photo_services
+from photos.models import Photo
 from tests.articles.reader_helpers import start_tags
 from tests.factories import ArticleFactory, BylineFactory, uploaded_jpeg
 from tests.scaling.conftest import ROOT
@@ -78,7 +78,7 @@ def keys(client):
 def test_an_upload_and_its_renditions_live_in_the_bucket(
     bucket, s3_endpoint, settings, client, django_capture_on_commit_callbacks
 ):
-    photo = services.save_photo(
+    photo = photo_services.save_photo(
         photo=Photo(
             image=uploaded_jpeg(width=1700, height=1000),
             caption="Ferry at the river port",
@@ -115,7 +115,7 @@ def test_an_upload_and_its_renditions_live_in_the_bucket(
 
 
 def test_renditions_already_in_the_bucket_are_not_made_again(bucket):
-    photo = services.save_photo(
+    photo = photo_services.save_photo(
         photo=Photo(
             image=uploaded_jpeg(width=700, height=500),
             caption="Night market",
@@ -129,7 +129,7 @@ def test_renditions_already_in_the_bucket_are_not_made_again(bucket):
         for key in keys(bucket)
         if key.startswith("renditions/")
     }
-    from articles.renditions import ensure_renditions
+    from photos.renditions import ensure_renditions
 
     ensure_renditions(Photo.objects.get(pk=photo.pk))
     after = {key: bucket.head_object(Bucket=BUCKET, Key=key)["LastModified"] for key in before}

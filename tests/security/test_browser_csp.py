@@ -6,8 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Photo, RelatedEmbed
-from articles.renditions import ensure_renditions
+from articles.models import RelatedEmbed
+from photos.models import Photo
+from photos.renditions import ensure_renditions
 from tests.browser_utils import DESKTOP, chromium, serve_site_only
 from tests.factories import ArticleFactory, PhotoFactory, RelatedEmbedFactory, jpeg_bytes
 from tests.newsletters.factories import IssueFactory, add_stories
@@ -68,13 +69,13 @@ def test_admin_works_under_the_csp(live_server, admin_user, tmp_path):
         expect(page.locator("#id_slug")).to_have_value("harbour-reopens")
 
         # A photo upload, start to finish.
-        page.goto(f"{live_server.url}/admin/articles/photo/add/")
+        page.goto(f"{live_server.url}/admin/photos/photo/add/")
         page.set_input_files("#id_image", str(upload))
         page.fill("#id_caption", "Boats wait at the harbour wall")
         page.fill("#id_credit", "Test Photographer/Newsroom")
         page.fill("#id_alt_text", "Fishing boats moored along a stone wall")
         page.click("input[name=_save]")
-        page.wait_for_url(f"{live_server.url}/admin/articles/photo/")
+        page.wait_for_url(f"{live_server.url}/admin/photos/photo/")
         assert Photo.objects.filter(caption="Boats wait at the harbour wall").exists()
 
         # The newsletter preview frames the email under its own policy.

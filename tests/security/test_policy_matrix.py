@@ -148,7 +148,7 @@ def build_world(world):
         article = _story(world, state, number, section, author)
         stories[state] = article
         _set(world, "articles.article", state, article)
-        _set(world, "articles.photo", state, article.lead_photo)
+        _set(world, "photos.photo", state, article.lead_photo)
         # What hangs off a story sits on a twin in the same state: deleting the story itself
         # then asks only for the rights the story needs, not those of every related row.
         article = ArticleFactory(
@@ -501,7 +501,7 @@ def _versions_query(world, article):
 
 OBJECT_IN_QUERY = {
     "articles_article_autosave": lambda w, o: ("", {"story": o.pk, "headline": "Autosaved"}),
-    "articles_photo_thumbnail": lambda w, o: (f"?id={o.pk}", {}),
+    "photos_photo_thumbnail": lambda w, o: (f"?id={o.pk}", {}),
     "articles_article_revision_compare": lambda w, o: (_versions_query(w, o), {}),
 }
 POST_DATA = {

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from articles.models import Photo
+from photos.models import Photo
 from tests.articles.test_photos import image_bytes, png_claiming, post_photo
 from tests.factories import jpeg_bytes
 

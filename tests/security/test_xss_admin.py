@@ -4,11 +4,12 @@ lists and forms, where a stored payload would run with an editor's rights."""
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Author, Photo
+from articles.models import Article, Author
 from comments.models import Comment
 from live.models import LiveUpdate
 from newsletters.models import NewsletterIssue
 from pages.models import Page
+from photos.models import Photo
 from subscriptions.models import Subscriber
 from tests.factories import ArticleFactory, PhotoFactory, SectionFactory
 from tests.newsletters.factories import IssueFactory
@@ -73,7 +74,7 @@ def test_admin_lists_and_forms_show_the_corpus_inertly(admin_client, hostile_row
     last = len(PAYLOADS) - 1
     lists = {
         "/admin/articles/article/": "MHEAD",
-        "/admin/articles/photo/": "MCAPTION",
+        "/admin/photos/photo/": "MCAPTION",
         "/admin/articles/author/": "MAUTHOR",
         "/admin/comments/comment/": "MCOMMENTER",
         "/admin/live/liveupdate/": "MLIVE",
@@ -91,7 +92,7 @@ def test_admin_lists_and_forms_show_the_corpus_inertly(admin_client, hostile_row
     story = Article.objects.get(slug=f"story-{last}")
     forms = [
         f"/admin/articles/article/{story.pk}/change/",
-        f"/admin/articles/photo/{story.lead_photo_id}/change/",
+        f"/admin/photos/photo/{story.lead_photo_id}/change/",
         f"/admin/comments/comment/{story.comments.get().pk}/change/",
         f"/admin/newsletters/newsletterissue/{hostile_rows[last].pk}/change/",
     ]

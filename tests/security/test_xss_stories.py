@@ -9,7 +9,8 @@ from html import escape
 
 import pytest
 
-from articles.models import Article, Author, Photo, RelatedEmbed, Section
+from articles.models import Article, Author, RelatedEmbed, Section
+from photos.models import Photo
 from tests.factories import ArticleFactory, PhotoFactory
 from tests.security.htmlcheck import assert_no_script
 from tests.security.payloads import PAYLOADS, hostile, hostile_url, payload_id

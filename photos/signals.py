@@ -1,5 +1,4 @@
-"""Signal receivers, connected in ArticlesConfig.ready(): file clean-up (cached pages follow
-the rows articles.pages declares)."""
+"""Signal receivers, connected in PhotosConfig.ready(): file clean-up."""
 
 from django.db import transaction
 

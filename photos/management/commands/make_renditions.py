@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from articles.models import Photo
-from articles.renditions import ensure_renditions, has_renditions
+from photos.models import Photo
+from photos.renditions import ensure_renditions, has_renditions
 
 
 class Command(BaseCommand):

@@ -1,0 +1,123 @@
+"""The photo library in the admin: uploads, captions and credits, the picker's thumbnails."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.urls import path
+
+from core.people import display_name
+
+from . import rules, services
+from .forms import PhotoAdminForm
+from .models import Photo
+from .widgets import photo_thumbnail, thumbnail_html
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoAdminForm
+    list_display = ["thumbnail", "title", "credit", "size", "created_at", "uploader"]
+    # One link a row, from text that is never empty (the caption, else "Photo 12").
+    list_display_links = ["title"]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["caption", "credit", "alt_text"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["preview", "size", "rendition_summary", "uploader", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["image", "preview"]}),
+        (
+            "For readers",
+            {
+                "fields": ["caption", "credit", "alt_text"],
+                "description": "All three are required: readers see the caption and credit "
+                "under the photo; the description is read aloud to readers who cannot see it.",
+            },
+        ),
+        (
+            "Cropping",
+            {
+                "fields": ["focal_x", "focal_y"],
+                "classes": ["collapse"],
+                "description": "The point kept in view when a layout crops the photo.",
+            },
+        ),
+        ("Record", {"fields": ["size", "rendition_summary", "uploader", "created_at"]}),
+    ]
+
+    @admin.display(description="caption", ordering="caption")
+    def title(self, photo):
+        return str(photo)
+
+    @admin.display(description="uploaded by", ordering="uploaded_by__last_name")
+    def uploader(self, photo):
+        return display_name(photo.uploaded_by) or "—"
+
+    def get_urls(self):
+        return [
+            path(
+                "thumbnail/",
+                self.admin_site.admin_view(self.thumbnail_view),
+                name="photos_photo_thumbnail",
+            ),
+            *super().get_urls(),
+        ]
+
+    def thumbnail_view(self, request):
+        """JSON for the photo picker's preview: `?id=<photo id>`."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photo_id = request.GET.get("id", "")
+        photo = Photo.objects.filter(pk=photo_id).first() if photo_id.isdigit() else None
+        if photo is None:
+            return JsonResponse({"error": "No such photo."}, status=404)
+        thumbnail = photo_thumbnail(photo)
+        return JsonResponse(
+            {
+                "id": photo.pk,
+                "url": thumbnail.url,
+                "width": thumbnail.width,
+                "height": thumbnail.height,
+                "caption": photo.caption,
+                "credit": photo.credit,
+                "alt": photo.alt_text,
+            }
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Photos", **(extra_context or {})})
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or rules.refusal(request.user, obj) is None
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or rules.refusal(request.user, obj) is None
+
+    def save_model(self, request, obj, form, change):
+        services.save_photo(photo=obj, by=request.user)
+
+    @admin.display(description="photo")
+    def thumbnail(self, photo):
+        return thumbnail_html(photo, width=96)
+
+    @admin.display(description="preview")
+    def preview(self, photo):
+        if not photo.pk or not photo.image:
+            return "Shown here after you save."
+        return thumbnail_html(photo, width=320)
+
+    @admin.display(description="size")
+    def size(self, photo):
+        return f"{photo.width} × {photo.height} px" if photo.width else "—"
+
+    @admin.display(description="resized copies")
+    def rendition_summary(self, photo):
+        data = photo.renditions or {}
+        if not data.get("widths"):
+            return "Not made yet."
+        widths = ", ".join(str(width) for width in data["widths"])
+        formats = " and ".join(name.upper() for name in data.get("formats", ()))
+        return f"{widths} px wide, as {formats}"
