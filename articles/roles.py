@@ -55,7 +55,7 @@ ROLE_PERMISSIONS = {
         *_crud("subscriptions", "subscription"),
         "subscriptions.view_consentevent",
         *_crud("subscriptions", "suppression"),
-        *_crud("newsletters", "newsletter"),
+        *_crud("subscriptions", "newsletter"),
         *_crud("newsletters", "newsletterissue"),
         *_crud("newsletters", "issuestory"),
         "newsletters.view_delivery",
@@ -104,6 +104,8 @@ def sync_roles_after_migrate(sender, app_config=None, using="default", apps=None
     """post_migrate: keep the groups in step (also after a test database flush)."""
     if sender.label != "articles" or apps is None:
         return
-    if not apps.is_installed("django.contrib.auth"):
+    # By label: the migration state's apps know apps by label only ("auth"), so
+    # is_installed("django.contrib.auth") was False there and no migrate ever synced.
+    if not any(config.label == "auth" for config in apps.get_app_configs()):
         return
     sync_roles(apps)

@@ -1,6 +1,6 @@
 from django import forms
 
-from newsletters.models import Newsletter
+from .models import Newsletter
 
 BAD_EMAIL = "Please enter a correct email address"
 CONSENT_LINE = (

@@ -21,8 +21,8 @@ from taggit.models import Tag, TaggedItem
 from articles.models import Article, Author, Byline, Photo, RelatedEmbed, Section
 from demo import images
 from demo.writing import story_seeds
-from newsletters.models import IssueStory, Newsletter, NewsletterIssue
-from subscriptions.models import ConsentEvent, Subscriber, Subscription
+from newsletters.models import IssueStory, NewsletterIssue
+from subscriptions.models import ConsentEvent, Newsletter, Subscriber, Subscription
 
 pytestmark = pytest.mark.django_db
 
