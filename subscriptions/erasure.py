@@ -12,6 +12,15 @@ from core import audit
 from .models import ConsentEvent, Subscriber, Suppression, email_hash
 from .services import locked, record_event, suppress, unsubscribe
 
+# What apps above this one keep about a subscriber, cleared on erasure: each registers a
+# callable(subscriber) in its ready() (newsletters: delivery errors quoting the address).
+_ALSO_ERASED = {}
+
+
+def also_erase(name: str, forget) -> None:
+    """Register `forget(subscriber)`, run inside erase_subscriber's transaction."""
+    _ALSO_ERASED[name] = forget
+
 
 @transaction.atomic
 def erase_subscriber(*, subscriber: Subscriber, actor=None) -> None:
@@ -28,8 +37,8 @@ def erase_subscriber(*, subscriber: Subscriber, actor=None) -> None:
         suppress(email_hash(subscriber.email), Suppression.Reason.ERASED)
     unsubscribe(subscriber=subscriber, method="erasure", actor=actor)
     subscriber.events.update(ip_address=None, detail="", method="")
-    # Delivery errors can quote the address back (e.g. "550 <name@example.org> unknown").
-    subscriber.deliveries.exclude(error="").update(error="")
+    for forget in _ALSO_ERASED.values():
+        forget(subscriber)
     if subscriber.email and apps.is_installed("comments"):
         from comments.services import erase_email
 
