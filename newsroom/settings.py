@@ -183,28 +183,13 @@ PAGE_CACHE_LOCAL_ENTRIES = env.int("PAGE_CACHE_LOCAL_ENTRIES", default=300)
 # a fresh one (stale-while-revalidate); at most half of it, and never past the bound.
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=10)
 # URL names of the pages cached for anonymous readers.
-PAGE_CACHE_VIEWS = frozenset(
-    {
-        "articles:home",
-        "articles:news_feed",
-        "articles:section",
-        "articles:article",
-        "articles:author",
-        "articles:tag",
-        "articles:feed",
-        "articles:feed_atom",
-        "articles:section_feed",
-        "articles:section_feed_atom",
-        "articles:author_feed",
-        "articles:author_feed_atom",
-        "articles:tag_feed",
-        "articles:tag_feed_atom",
-        "articles:corrections",
-        "newsletters:index",
-        "newsletters:archive",
-        "newsletters:issue",
-    }
-)
+PAGE_CACHE_VIEWS = frozenset({
+    "articles:home", "articles:news_feed", "articles:section", "articles:article",
+    "articles:author", "articles:tag", "articles:corrections", "articles:feed",
+    "articles:feed_atom", "articles:section_feed", "articles:section_feed_atom",
+    "articles:author_feed", "articles:author_feed_atom", "articles:tag_feed",
+    "articles:tag_feed_atom", "newsletters:index", "newsletters:archive", "newsletters:issue",
+})  # fmt: skip
 # Sessions live in the cache and the database, so any app server can read them.
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
 
@@ -319,11 +304,22 @@ if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # --- Email delivery webhooks (django-anymail) ---------------------------------------------
-# The one provider whose bounce and complaint reports are taken, at /anymail/<name>/tracking/
-# (EMAIL_WEBHOOK_PROVIDER; empty: no webhook URL at all), and ANYMAIL, only the credentials
-# that are set. A bad provider, or (DEBUG off) one without its credential, stops start-up
-# (subscriptions/email_webhooks.py).
-EMAIL_WEBHOOK_PROVIDER, ANYMAIL = email_webhooks.from_environment(env, debug=DEBUG)
+# The one provider whose bounce and complaint reports are taken, at /anymail/<name>/tracking/;
+# empty: no webhook URL at all. ANYMAIL keeps only the credentials that are set. An unknown
+# provider, or (DEBUG off) one without its credential, stops start-up (email_webhooks.py).
+EMAIL_WEBHOOK_PROVIDER = env.str("EMAIL_WEBHOOK_PROVIDER", default="").strip().lower()
+ANYMAIL = email_webhooks.configured(
+    EMAIL_WEBHOOK_PROVIDER,
+    {
+        "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+        "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY": env.str(
+            "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY", default=""
+        ),
+        "RESEND_SIGNING_SECRET": env.str("RESEND_SIGNING_SECRET", default=""),
+    },
+    debug=DEBUG,
+)
 
 # --- Subscribers --------------------------------------------------------------------------
 # How long a confirmation link works, and how often one pending address may get a fresh one.

@@ -71,34 +71,19 @@ PROVIDERS = {
 }
 
 
-# The environment variable of each credential, by its key in settings.ANYMAIL.
-CREDENTIAL_VARIABLES = {
-    "WEBHOOK_SECRET": "ANYMAIL_WEBHOOK_SECRET",
-    "MAILGUN_WEBHOOK_SIGNING_KEY": "MAILGUN_WEBHOOK_SIGNING_KEY",
-    "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY": "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY",
-    "RESEND_SIGNING_SECRET": "RESEND_SIGNING_SECRET",
-}
-
-
-def from_environment(env, *, debug: bool) -> tuple[str, dict]:
-    """(EMAIL_WEBHOOK_PROVIDER, ANYMAIL) for newsroom/settings.py, from django-environ's `env`.
-
-    ANYMAIL holds only the credentials that are set: an empty one is no credential (anymail
-    would check Mailgun signatures against the empty key, and skip SendGrid's). An unknown
-    provider stops start-up; so does one without its credential unless DEBUG is on (the URL is
-    then not served)."""
+def configured(name: str, credentials: dict, *, debug: bool) -> dict:
+    """settings.ANYMAIL for provider `name`: the credentials that are set (an empty one is no
+    credential: anymail would check Mailgun signatures against the empty key, and skip
+    SendGrid's). An unknown provider stops start-up; so does one without its credential
+    unless DEBUG is on (the URL is then not served)."""
     from django.core.exceptions import ImproperlyConfigured
 
-    name = env.str("EMAIL_WEBHOOK_PROVIDER", default="").strip().lower()
-    anymail = {}
-    for key, variable in CREDENTIAL_VARIABLES.items():
-        if value := env.str(variable, default=""):
-            anymail[key] = value
+    anymail = {key: value for key, value in credentials.items() if value}
     if problem := unknown_provider(name):
         raise ImproperlyConfigured(f"webhooks.E001: {problem}")
     if not debug and (problem := credential_problem(name, anymail)):
         raise ImproperlyConfigured(f"webhooks.E002: {problem}")
-    return name, anymail
+    return anymail
 
 
 def tracking_path(name: str) -> str:
