@@ -33,7 +33,7 @@ VIEWER_PERMISSIONS = [
     "subscriptions.view_subscription",
     "subscriptions.view_consentevent",
     "subscriptions.view_suppression",
-    "newsletters.view_newsletter",
+    "subscriptions.view_newsletter",
     "newsletters.view_newsletterissue",
     "newsletters.view_issuestory",
     "newsletters.view_delivery",
@@ -239,7 +239,7 @@ POLICY = {
     ("subscriptions.subscriber", "export list"): _model_rule(audience=True, viewer=True),
     **_crud("subscriptions.suppression", view=_AUDIENCE_VIEW, delete=_AUDIENCE),
     **_crud(
-        "newsletters.newsletter",
+        "subscriptions.newsletter",
         view=_AUDIENCE_VIEW,
         add=_AUDIENCE,
         change=_AUDIENCE,

@@ -55,7 +55,7 @@ ROLE_PERMISSIONS = {
         *_crud("subscriptions", "subscription"),
         "subscriptions.view_consentevent",
         *_crud("subscriptions", "suppression"),
-        *_crud("newsletters", "newsletter"),
+        *_crud("subscriptions", "newsletter"),
         *_crud("newsletters", "newsletterissue"),
         *_crud("newsletters", "issuestory"),
         "newsletters.view_delivery",

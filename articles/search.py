@@ -43,8 +43,8 @@ from django.utils.text import Truncator
 from django.views.generic import TemplateView
 from taggit.models import TaggedItem
 
-from newsroom.clientip import client_ip
-from newsroom.ratelimit import RateLimit, parse_rate
+from core.clientip import client_ip
+from core.ratelimit import RateLimit, parse_rate
 
 from . import spelling
 from .models import Article, Author, Byline, Section

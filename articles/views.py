@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from live.feed import feed_entries, feed_page
 from pagecache import cached
 
 from .caching import navigation_sections
 from .models import Article, Author, Byline, Correction, RelatedEmbed, Section
+from .news_feed import feed_entries, feed_page
 
 HOME_TOP_STORIES = 3
 HOME_EDITORS_PICKS = 4

@@ -72,7 +72,7 @@ def peak_rss_mb() -> float:
 
 
 def bench_newsletter(slug, name):
-    from newsletters.models import Newsletter
+    from subscriptions.models import Newsletter
 
     newsletter, _ = Newsletter.objects.get_or_create(
         slug=slug,
@@ -296,7 +296,7 @@ class NewsletterBench:
 
     def step_audience(self, options):
         """The send's readers: imported with consent, so they are active (not timed)."""
-        from newsletters.models import Newsletter
+        from subscriptions.models import Newsletter
         from subscriptions.services import import_subscribers
 
         size = options["size"]
@@ -368,8 +368,8 @@ class NewsletterBench:
 
     def step_cleanup(self, options):
         from articles.models import Article, Section
-        from newsletters.models import Delivery, IssueStory, Newsletter, NewsletterIssue
-        from subscriptions.models import ConsentEvent, Subscriber, Subscription
+        from newsletters.models import Delivery, IssueStory, NewsletterIssue
+        from subscriptions.models import ConsentEvent, Newsletter, Subscriber, Subscription
 
         newsletters = Newsletter.objects.filter(slug__startswith="bench-")
         subscribers = Subscriber.objects.filter(email__endswith=f"@{BENCH_DOMAIN}")

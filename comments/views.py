@@ -12,8 +12,8 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
-from newsroom.clientip import client_ip
-from newsroom.ratelimit import RateLimit
+from core.clientip import client_ip
+from core.ratelimit import RateLimit
 
 from . import services
 from .forms import CommentForm

@@ -9,8 +9,8 @@ import random
 from datetime import timedelta
 
 from articles.models import Article, Section
-from newsletters.models import IssueStory, Newsletter, NewsletterIssue
-from subscriptions.models import ConsentEvent, Subscriber, Subscription, normalize_email
+from newsletters.models import IssueStory, NewsletterIssue
+from subscriptions.models import ConsentEvent, Newsletter, Subscriber, Subscription, normalize_email
 
 from . import writing
 

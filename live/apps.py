@@ -8,8 +8,13 @@ class LiveConfig(AppConfig):
     def ready(self):
         import pagecache
         from articles.caching import public_story
+        from articles.news_feed import register_news_feed
 
+        from . import feed
         from .models import LiveUpdate
+
+        # The home page, the story rail and the News Feed page (articles) read the feed here.
+        register_news_feed(entries=feed.feed_entries, page=feed.feed_page)
 
         # An update shows on its story page and in the News Feed while its story is public.
         pagecache.shown_on_pages(LiveUpdate, public=public_story("article__"))

@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles.widgets import StoryChoicesMixin
-from subscriptions.models import Subscription
+from subscriptions.models import Newsletter, Subscription
 
 from .admin_forms import IssueStoryForm, IssueStoryFormSet
 from .admin_tools import IssueToolsMixin
-from .models import Delivery, IssueStory, Newsletter, NewsletterIssue
+from .models import Delivery, IssueStory, NewsletterIssue
 
 
 def _subscription_count(status):

@@ -6,10 +6,12 @@ class NewslettersConfig(AppConfig):
     verbose_name = "Newsletters"
 
     def ready(self):
-        import pagecache
+        from subscriptions.erasure import also_erase
 
-        from .models import Newsletter
+        from .models import Delivery
 
-        # Signup boxes on every page offer newsletters (by section: its sections count too),
-        # and the newsletter pages list them.
-        pagecache.shown_on_pages(Newsletter)
+        def forget_delivery_errors(subscriber):
+            # Delivery errors can quote the address back (e.g. "550 <name@example.org> unknown").
+            Delivery.objects.filter(subscriber=subscriber).exclude(error="").update(error="")
+
+        also_erase("newsletters.delivery_errors", forget_delivery_errors)

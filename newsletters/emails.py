@@ -25,8 +25,9 @@ from django.urls import reverse
 from articles.models import Article
 from photos import renditions
 from subscriptions import tokens
+from subscriptions.models import Newsletter
 
-from .models import IssueStory, Newsletter, NewsletterIssue
+from .models import IssueStory, NewsletterIssue
 
 # Placeholders for the personal links; neither the templates nor css-inline touch them.
 UNSUBSCRIBE_PLACEHOLDER = "https://personal-link.invalid/unsubscribe"

@@ -7,57 +7,7 @@ from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorField
 
 from articles.models import BODY_EDITOR_EXTENSIONS, keep_story_reference
-
-
-class NewsletterQuerySet(models.QuerySet):
-    def public(self):
-        return self.filter(is_public=True).order_by("position", "name")
-
-    def offered_for(self, section=None):
-        """Newsletters a signup box offers: the section's own, else the site's default ones."""
-        public = self.public()
-        if section is not None:
-            own = list(public.filter(sections=section))
-            if own:
-                return own
-        return list(public.filter(is_default=True)) or list(public[:1])
-
-
-class Newsletter(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(help_text="One line on what readers get.")
-    frequency = models.CharField(max_length=80, help_text='e.g. "Every weekday morning".')
-    sender_name = models.CharField(
-        max_length=120, blank=True, help_text="Defaults to the site name."
-    )
-    sender_email = models.EmailField(blank=True, help_text="Defaults to DEFAULT_FROM_EMAIL.")
-    reply_to = models.EmailField(blank=True)
-    is_public = models.BooleanField(
-        default=True, help_text="Listed on the site and offered at signup."
-    )
-    is_default = models.BooleanField(
-        default=False, help_text="The site's main newsletter, offered where no section has one."
-    )
-    sections = models.ManyToManyField(
-        "articles.Section",
-        blank=True,
-        related_name="newsletters",
-        help_text="Offered in the signup box on these sections' stories.",
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = NewsletterQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("newsletters:archive", kwargs={"slug": self.slug})
+from subscriptions.models import Newsletter
 
 
 def published_article_choices():

@@ -15,8 +15,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Byline
+from subscriptions.models import Newsletter
 
-from .models import IssueStory, Newsletter, NewsletterIssue
+from .models import IssueStory, NewsletterIssue
 
 
 class NewsletterIndexView(ListView):

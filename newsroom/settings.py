@@ -3,7 +3,6 @@
 Each variable is documented once, in `.env.example`.
 """
 
-import ipaddress
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +12,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from newsroom import email_webhooks
+from core.clientip import trusted_proxies
+from subscriptions import email_webhooks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,8 +52,8 @@ SITE_DESCRIPTION = env.str(
 )
 
 INSTALLED_APPS = [
-    # django.contrib.admin, with "view on site" checked on the object (newsroom/admin_site.py).
-    "newsroom.apps.NewsroomAdminConfig",
+    # django.contrib.admin, with "view on site" checked on the object (core/admin_site.py).
+    "core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,7 +85,6 @@ INSTALLED_APPS = [
     "comments",
     "pages",
     "pagecache",
-    "newsroom.apps.NewsroomConfig",
 ]
 # The demo outlet and its commands (load_demo, ensure_demo_staff): installed only when asked
 # for, DEBUG on or off, so a live site carries none of it. `make run` sets it.
@@ -101,7 +100,7 @@ MIDDLEWARE = [
     # headers the middleware below adds to a shared page are stored with it.
     "pagecache.middleware.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
-    "newsroom.security.PermissionsPolicyMiddleware",
+    "core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,11 +133,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "newsroom.context_processors.site",
+                "articles.context_processors.site",
                 "pages.context_processors.site_pages",
             ],
-            # {% load csp_media %}: admin form media with the request's CSP nonce.
-            "libraries": {"csp_media": "newsroom.csp_tags"},
         },
     },
 ]
@@ -187,28 +184,13 @@ PAGE_CACHE_LOCAL_ENTRIES = env.int("PAGE_CACHE_LOCAL_ENTRIES", default=300)
 # a fresh one (stale-while-revalidate); at most half of it, and never past the bound.
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=10)
 # URL names of the pages cached for anonymous readers.
-PAGE_CACHE_VIEWS = frozenset(
-    {
-        "articles:home",
-        "articles:news_feed",
-        "articles:section",
-        "articles:article",
-        "articles:author",
-        "articles:tag",
-        "articles:feed",
-        "articles:feed_atom",
-        "articles:section_feed",
-        "articles:section_feed_atom",
-        "articles:author_feed",
-        "articles:author_feed_atom",
-        "articles:tag_feed",
-        "articles:tag_feed_atom",
-        "articles:corrections",
-        "newsletters:index",
-        "newsletters:archive",
-        "newsletters:issue",
-    }
-)
+PAGE_CACHE_VIEWS = frozenset({
+    "articles:home", "articles:news_feed", "articles:section", "articles:article",
+    "articles:author", "articles:tag", "articles:corrections", "articles:feed",
+    "articles:feed_atom", "articles:section_feed", "articles:section_feed_atom",
+    "articles:author_feed", "articles:author_feed_atom", "articles:tag_feed",
+    "articles:tag_feed_atom", "newsletters:index", "newsletters:archive", "newsletters:issue",
+})  # fmt: skip
 # Sessions live in the cache and the database, so any app server can read them.
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
 
@@ -231,7 +213,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Kyiv")
 USE_I18N = True
 USE_TZ = True
 # One date format in the admin, "7 Dec 2026, 18:32" in TIME_ZONE (newsroom/formats/en/).
-FORMAT_MODULE_PATH = ["newsroom.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 # --- Static and media files ---------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -324,27 +306,21 @@ if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
 
 # --- Email delivery webhooks (django-anymail) ---------------------------------------------
 # The one provider whose bounce and complaint reports are taken, at /anymail/<name>/tracking/;
-# empty: no webhook URL at all. Its credential must be set (newsroom/email_webhooks.py).
+# empty: no webhook URL at all. ANYMAIL keeps only the credentials that are set. An unknown
+# provider, or (DEBUG off) one without its credential, stops start-up (email_webhooks.py).
 EMAIL_WEBHOOK_PROVIDER = env.str("EMAIL_WEBHOOK_PROVIDER", default="").strip().lower()
-# Only the credentials that are set: an empty one is no credential (anymail would check Mailgun
-# signatures against the empty key, and skip SendGrid's).
-ANYMAIL = {
-    name: value
-    for name, value in {
+ANYMAIL = email_webhooks.configured(
+    EMAIL_WEBHOOK_PROVIDER,
+    {
         "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
         "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
         "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY": env.str(
             "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY", default=""
         ),
         "RESEND_SIGNING_SECRET": env.str("RESEND_SIGNING_SECRET", default=""),
-    }.items()
-    if value
-}
-if _problem := email_webhooks.unknown_provider(EMAIL_WEBHOOK_PROVIDER):
-    raise ImproperlyConfigured(f"webhooks.E001: {_problem}")
-# DEBUG may start without the credential (the URL is then not served); production may not.
-if not DEBUG and (_problem := email_webhooks.credential_problem(EMAIL_WEBHOOK_PROVIDER, ANYMAIL)):
-    raise ImproperlyConfigured(f"webhooks.E002: {_problem}")
+    },
+    debug=DEBUG,
+)
 
 # --- Subscribers --------------------------------------------------------------------------
 # How long a confirmation link works, and how often one pending address may get a fresh one.
@@ -357,17 +333,9 @@ SIGNUP_RATE_LIMIT_PER_IP = env.str("SIGNUP_RATE_LIMIT_PER_IP", default="20/h")
 SIGNUP_RATE_LIMIT_PER_ADDRESS = env.str("SIGNUP_RATE_LIMIT_PER_ADDRESS", default="5/h")
 # Reverse proxies (IPs or CIDR networks) whose X-Forwarded-For we believe. By default the
 # loopback addresses, which the shipped nginx (deploy/nginx.conf) connects from; add the load
-# balancer's addresses behind one (newsroom/clientip.py, and `check --deploy` refuses networks
+# balancer's addresses behind one (core/clientip.py, and `check --deploy` refuses networks
 # so wide that anyone could forge a client address).
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.0/8", "::1"])
-for _proxy in TRUSTED_PROXIES:
-    try:
-        ipaddress.ip_network(_proxy.strip(), strict=False)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.2 or "
-            "10.0.0.0/24); host names are not resolved."
-        ) from None
+TRUSTED_PROXIES = trusted_proxies(env.list("TRUSTED_PROXIES", default=["127.0.0.0/8", "::1"]))
 # This many soft bounces within the window mark an address bounced, like one hard bounce.
 SOFT_BOUNCE_LIMIT = env.int("SOFT_BOUNCE_LIMIT", default=3)
 SOFT_BOUNCE_WINDOW_DAYS = env.int("SOFT_BOUNCE_WINDOW_DAYS", default=30)
@@ -396,9 +364,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Load balancers probe over plain HTTP; everything else is redirected to HTTPS.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # newsroom/health.py, at /healthz
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # core/health.py, at /healthz
 # Browser features no page of ours uses, switched off for us and every embedded frame
-# (newsroom/security.py). Embeds keep what their iframe `allow` attribute asks for. Only
+# (core/security.py). Embeds keep what their iframe `allow` attribute asks for. Only
 # features browsers know: an unknown one prints a console warning on every page
 # (tests/security/test_browser_csp.py checks Chromium's console).
 PERMISSIONS_POLICY = {
@@ -451,20 +419,20 @@ if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
 
 # Admin login brute force (django-axes): this many failures for one username from one client
 # lock that pair out for AXES_COOLOFF_MINUTES, and ten times as many from all clients together
-# lock the username everywhere (newsroom/logins.py). Clients are counted like the rate limits:
+# lock the username everywhere (staffauth/lockouts.py). Clients are counted like the rate limits:
 # IPs follow TRUSTED_PROXIES, and an IPv6 client is its /64, whose addresses are all its own
 # to rotate through. Attempts live in the database, so every app server sees the same count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_network"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_network"
 AXES_RESET_ON_SUCCESS = True
 # A refused attempt during a lockout is not counted: it neither lengthens the pause nor lets
 # one locked-out network add up to the username-wide limit on its own.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # An admin-styled lockout page (templates/admin/lockout.html).
-AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
-AXES_HANDLER = "newsroom.logins.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "staffauth.lockouts.lockout_response"
+AXES_HANDLER = "staffauth.lockouts.LockoutHandler"
 # Staff sign in through the admin; a login whose `next` is refused lands there, not on a 404.
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
@@ -509,12 +477,9 @@ COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=14)
 COMMENT_RATE_LIMIT_PER_IP = env.str("COMMENT_RATE_LIMIT_PER_IP", default="5/10m")
 
 # --- Logging ------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-}
+_CONSOLE = {"console": {"class": "logging.StreamHandler"}}
+_ROOT = {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "handlers": _CONSOLE, "root": _ROOT}
 
 # --- Newsroom -----------------------------------------------------------------------------
 # Widths (px) of the resized photo renditions served with srcset.

@@ -4,9 +4,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
-from newsroom import email_webhooks
-from newsroom.health import healthz
+from core.health import healthz
 from staffauth.urls import webauthn_patterns
+from subscriptions import email_webhooks
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("newsletters/", include("newsletters.urls")),
     path("subscriptions/", include("subscriptions.urls")),
     # The named email provider's bounce and complaint webhook, e.g. /anymail/postmark/tracking/,
-    # only when its credential is set (newsroom/email_webhooks.py); else no /anymail/ URL.
+    # only when its credential is set (subscriptions/email_webhooks.py); else no /anymail/ URL.
     path(
         "anymail/",
         include(

@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from newsroom.clientip import client_ip
-from newsroom.ratelimit import RateLimit
+from core.clientip import client_ip
+from core.ratelimit import RateLimit
 
 from . import services
 

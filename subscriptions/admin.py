@@ -20,10 +20,9 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from core import audit
-from newsletters.models import Newsletter
 
-from . import admin_views, services
-from .models import ConsentEvent, Subscriber, Subscription, Suppression, email_hash
+from . import admin_views, erasure, services
+from .models import ConsentEvent, Newsletter, Subscriber, Subscription, Suppression, email_hash
 
 
 class NewsletterFilter(admin.SimpleListFilter):
@@ -306,7 +305,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         def erase(subscriber):
             if subscriber.status == Subscriber.Status.ERASED:
                 return False
-            services.erase_subscriber(subscriber=subscriber, actor=request.user)
+            erasure.erase_subscriber(subscriber=subscriber, actor=request.user)
             return True
 
         return self._after_confirmation(

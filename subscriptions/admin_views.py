@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit
-from newsletters.models import Newsletter
 
 from .charts import subscribers_over_time
 from .exporting import ALL_STATUSES, EXPORT_CHOICES, ExportStatus, export_subscribers
@@ -37,7 +36,7 @@ from .importing import (
     import_subscribers,
     read_header,
 )
-from .models import Subscriber, Subscription
+from .models import Newsletter, Subscriber, Subscription
 
 IMPORT_SALT = "subscriptions.admin-import"
 
@@ -214,7 +213,7 @@ def newsletter_counts():
 
 def dashboard_index(request):
     _require(request, "view")
-    from .services import pending_purge_queryset
+    from .erasure import pending_purge_queryset
     from .tasks import purge_pending_subscribers_task
 
     if request.method == "POST" and "purge" in request.POST:

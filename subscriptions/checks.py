@@ -7,8 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import checks
 
-from newsroom.email_webhooks import check_email_webhook
-
+from .email_webhooks import check_email_webhook
 from .import_files import ImportFolderError, check_private_folder
 
 checks.register(check_email_webhook, checks.Tags.security, deploy=True)

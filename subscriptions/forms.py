@@ -1,8 +1,7 @@
 from django import forms
 
-from newsletters.models import Newsletter
-
 from .address_typos import suggest_address
+from .models import Newsletter
 
 BAD_EMAIL = "Please enter a correct email address"
 CONSENT_LINE = (

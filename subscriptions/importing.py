@@ -38,12 +38,11 @@ from django.db import connection, reset_queries
 from django.utils import timezone
 
 from core import audit
-from newsletters.models import Newsletter
 
 from .exporting import FORMULA_STARTS, LEFT_STATUSES, ExportStatus
 from .import_batches import BatchWriter, Row
 from .import_postgres import PostgresBatchWriter
-from .models import normalize_email
+from .models import Newsletter, normalize_email
 
 BATCH_SIZE = 5000
 MAX_REPORTED_PROBLEMS = 1000

@@ -1,7 +1,8 @@
 """Subscriber workflows: signup, confirmation, leaving, preferences, erasure, bounces.
 
-Views, admin actions, commands, webhooks and tasks call these; nothing else changes a
-subscriber's status. Every change that touches consent leaves a ConsentEvent behind.
+Views, admin actions, commands, webhooks and tasks call these, and those of bounces.py (bounce
+and complaint reports) and erasure.py (erasure, purging abandoned signups); nothing else
+changes a subscriber's status. Every change that touches consent leaves a ConsentEvent behind.
 
 Status rules, kept by `_sync_subscriber_status`:
 - a Subscriber is *pending* until it confirms once, *active* while any subscription is active,
@@ -20,16 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.apps import apps
-from django.conf import settings
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-
-from core import audit
-from newsletters.models import Newsletter
 
 from .emails import send_confirmation_email
 from .exporting import export_subscribers
@@ -38,10 +33,10 @@ from .models import (
     BLOCKED_STATUSES,
     ConfirmationRequest,
     ConsentEvent,
+    Newsletter,
     Subscriber,
     Subscription,
     Suppression,
-    email_hash,
     normalize_email,
 )
 
@@ -51,13 +46,9 @@ __all__ = [
     "ImportReport",
     "active_recipients",
     "confirm",
-    "erase_subscriber",
     "export_subscribers",
     "import_subscribers",
     "is_suppressed",
-    "purge_pending_subscribers",
-    "record_bounce",
-    "record_complaint",
     "request_fresh_confirmation",
     "resend_confirmation",
     "send_confirmation_email",
@@ -145,7 +136,7 @@ def _sync_subscriber_status(subscriber: Subscriber) -> None:
         subscriber.save(update_fields=["status"])
 
 
-def _locked(subscriber: Subscriber) -> Subscriber:
+def locked(subscriber: Subscriber) -> Subscriber:
     """The row again, locked for this transaction, so two clicks cannot interleave."""
     return Subscriber.objects.select_for_update().get(pk=subscriber.pk)
 
@@ -273,7 +264,7 @@ def resend_confirmation(*, subscriber: Subscriber, actor=None) -> bool:
     erased row, or a suppressed address is mailed. The resend lands in the consent history
     with the staff member who asked.
     """
-    subscriber = _locked(subscriber)
+    subscriber = locked(subscriber)
     if (
         subscriber.email is None
         or subscriber.is_blocked
@@ -297,7 +288,7 @@ def confirm(*, confirmation_request: ConfirmationRequest, ip: str | None = None)
     """The reader pressed the button behind their confirmation link: the newsletters that
     signup asked for go live, and the link is used up. Any other pending subscription (a
     signup before or after, maybe by someone else) waits for its own link."""
-    subscriber = _locked(confirmation_request.subscriber)
+    subscriber = locked(confirmation_request.subscriber)
     confirmation_request = ConfirmationRequest.objects.select_for_update().get(
         pk=confirmation_request.pk
     )
@@ -350,7 +341,7 @@ def unsubscribe(
     detail: str = "",
 ) -> list[Newsletter]:
     """Stop `newsletter` (None: every newsletter) at once. Idempotent; returns what changed."""
-    subscriber = _locked(subscriber)
+    subscriber = locked(subscriber)
     subscriptions = subscriber.subscriptions.filter(
         status__in=LIVE_SUBSCRIPTION_STATUSES
     ).select_related("newsletter")
@@ -411,7 +402,7 @@ def set_preferences(
     The link to this page only ever goes to the subscriber's own mailbox, so switching a
     newsletter on here is a confirmed opt-in.
     """
-    subscriber = _locked(subscriber)
+    subscriber = locked(subscriber)
     wanted = {newsletter.pk: newsletter for newsletter in newsletters}
     switched_on = []
     if subscriber.status not in BLOCKED_STATUSES and not is_suppressed(subscriber.email or ""):
@@ -435,144 +426,9 @@ def set_preferences(
     return switched_on, switched_off
 
 
-def _suppress(address_hash: str, reason: str) -> None:
+def suppress(address_hash: str, reason: str) -> None:
+    """Put an address (its hash) on the suppression list: never mailed or imported again."""
     Suppression.objects.get_or_create(email_hash=address_hash, defaults={"reason": reason})
-
-
-def _block(subscriber: Subscriber, *, status: str, kind: str, method: str, detail: str) -> None:
-    left = unsubscribe(subscriber=subscriber, method=method, kind=kind, detail=detail)
-    if not left:
-        record_event(subscriber=subscriber, kind=kind, method=method, detail=detail)
-    subscriber.status = status
-    subscriber.save(update_fields=["status"])
-
-
-@transaction.atomic
-def record_bounce(*, email: str, hard: bool, detail: str = "", method: str = "webhook") -> bool:
-    """A bounce report. A hard bounce, or SOFT_BOUNCE_LIMIT soft ones within
-    SOFT_BOUNCE_WINDOW_DAYS, marks the address bounced and suppresses it. True if it did."""
-    address = normalize_email(email)
-    subscriber = Subscriber.objects.select_for_update().with_email(address).first()
-    if not hard:
-        if subscriber is None:
-            return False
-        record_event(
-            subscriber=subscriber,
-            kind=ConsentEvent.Kind.SOFT_BOUNCE,
-            method=method,
-            detail=detail,
-        )
-        since = timezone.now() - timedelta(days=settings.SOFT_BOUNCE_WINDOW_DAYS)
-        recent = subscriber.events.filter(
-            kind=ConsentEvent.Kind.SOFT_BOUNCE, created_at__gte=since
-        ).count()
-        if recent < settings.SOFT_BOUNCE_LIMIT:
-            return False
-        detail = f"{recent} soft bounces in {settings.SOFT_BOUNCE_WINDOW_DAYS} days. {detail}"
-    _suppress(email_hash(address), Suppression.Reason.BOUNCED)
-    if subscriber is not None and subscriber.status not in BLOCKED_STATUSES:
-        _block(
-            subscriber,
-            status=Subscriber.Status.BOUNCED,
-            kind=ConsentEvent.Kind.BOUNCE,
-            method=method,
-            detail=detail.strip(),
-        )
-    return True
-
-
-@transaction.atomic
-def record_complaint(*, email: str, detail: str = "", method: str = "webhook") -> None:
-    """A spam complaint: out of every newsletter at once, and suppressed."""
-    address = normalize_email(email)
-    _suppress(email_hash(address), Suppression.Reason.COMPLAINED)
-    subscriber = Subscriber.objects.select_for_update().with_email(address).first()
-    if subscriber is not None and subscriber.status not in (
-        Subscriber.Status.COMPLAINED,
-        Subscriber.Status.ERASED,
-    ):
-        _block(
-            subscriber,
-            status=Subscriber.Status.COMPLAINED,
-            kind=ConsentEvent.Kind.COMPLAINT,
-            method=method,
-            detail=detail,
-        )
-        # Whoever complained may not be the owner (a forwarded issue): no link sent so far
-        # may act for this address any more.
-        subscriber.token_version += 1
-        subscriber.save(update_fields=["token_version"])
-
-
-@transaction.atomic
-def erase_subscriber(*, subscriber: Subscriber, actor=None) -> None:
-    """GDPR erasure: forget who this was, keep that someone was (for honest counts).
-
-    The email, name, consent text and every IP go; the history keeps only kinds and dates;
-    a hash of the address joins the suppression list so no import brings it back.
-    """
-    subscriber = _locked(subscriber)
-    if subscriber.status == Subscriber.Status.ERASED:
-        return
-    erased_address_hash = audit.salted_hash(subscriber.email or "")
-    if subscriber.email:
-        _suppress(email_hash(subscriber.email), Suppression.Reason.ERASED)
-    unsubscribe(subscriber=subscriber, method="erasure", actor=actor)
-    subscriber.events.update(ip_address=None, detail="", method="")
-    # Delivery errors can quote the address back (e.g. "550 <name@example.org> unknown").
-    subscriber.deliveries.exclude(error="").update(error="")
-    if subscriber.email and apps.is_installed("comments"):
-        from comments.services import erase_email
-
-        erase_email(email=subscriber.email)  # comments keep their writer's address
-    subscriber.email = None
-    subscriber.email_hash = ""
-    subscriber.first_name = ""
-    subscriber.consent_text = ""
-    subscriber.consent_ip = None
-    subscriber.status = Subscriber.Status.ERASED
-    subscriber.token_version += 1  # every link already sent now names no one
-    subscriber.save(
-        update_fields=[
-            "email",
-            "email_hash",
-            "first_name",
-            "consent_text",
-            "consent_ip",
-            "status",
-            "token_version",
-        ]
-    )
-    record_event(subscriber=subscriber, kind=ConsentEvent.Kind.ERASURE, method="staff", actor=actor)
-    audit.record(
-        action=audit.Action.SUBSCRIBER_ERASED,
-        target=f"subscriber {subscriber.pk}",
-        actor=actor,
-        address_hash=erased_address_hash,
-    )
-
-
-def pending_purge_queryset(*, older_than_days: int | None = None, now=None):
-    days = settings.PENDING_SUBSCRIBER_PURGE_DAYS if older_than_days is None else older_than_days
-    cutoff = (now or timezone.now()) - timedelta(days=days)
-    return Subscriber.objects.filter(
-        status=Subscriber.Status.PENDING,
-        confirmed_at__isnull=True,
-        created_at__lt=cutoff,
-    ).exclude(last_confirmation_sent_at__gte=cutoff)
-
-
-def purge_pending_subscribers(*, older_than_days: int | None = None, batch_size: int = 1000) -> int:
-    """Delete signups nobody confirmed within the window (their consent never happened)."""
-    deleted = 0
-    queryset = pending_purge_queryset(older_than_days=older_than_days)
-    while True:
-        ids = list(queryset.values_list("pk", flat=True)[:batch_size])
-        if not ids:
-            return deleted
-        with transaction.atomic():
-            Subscriber.objects.filter(pk__in=ids).delete()
-        deleted += len(ids)
 
 
 def subscriber_newsletters(subscriber: Subscriber) -> Iterator[tuple[Newsletter, str | None]]:

@@ -35,7 +35,7 @@ def send_confirmation_email_task(
 def purge_pending_subscribers_task() -> int:
     """Delete never-confirmed signups older than PENDING_SUBSCRIBER_PURGE_DAYS (and abandoned
     CSV uploads, which hold personal data too)."""
-    from .services import purge_pending_subscribers
+    from .erasure import purge_pending_subscribers
 
     purged = purge_pending_subscribers()
     remove_stale_uploads()  # after: an unsafe upload folder raises, and must not stop the purge

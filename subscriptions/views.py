@@ -32,13 +32,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from newsletters.models import Newsletter
-from newsroom.clientip import client_ip
-from newsroom.ratelimit import RateLimit
+from core.clientip import client_ip
+from core.ratelimit import RateLimit
 
 from . import services, tokens
 from .forms import PreferencesForm, ResendConfirmationForm, SignupForm, consent_line
-from .models import Subscriber, Subscription, normalize_email
+from .models import Newsletter, Subscriber, Subscription, normalize_email
 
 THANKS = "Thank you for signing up. We've sent you a confirmation email."
 REFUSED = (

@@ -2,7 +2,7 @@
 
 Anymail receives the webhook of the one provider named in EMAIL_WEBHOOK_PROVIDER (e.g.
 /anymail/postmark/tracking/), checks its signature or basic-auth credentials (which provider,
-which credential, and that nothing else is mounted: newsroom/email_webhooks.py) and turns each
+which credential, and that nothing else is mounted: email_webhooks.py) and turns each
 event into a normalised AnymailTrackingEvent; this receiver, connected in
 SubscriptionsConfig.ready(), maps those to our services.
 """
@@ -11,7 +11,7 @@ import logging
 
 from anymail.signals import EventType, RejectReason
 
-from . import services
+from . import bounces, services
 from .models import Subscriber
 
 logger = logging.getLogger(__name__)
@@ -44,14 +44,14 @@ def handle_tracking_event(sender, event, esp_name, **kwargs):
     detail = detail[:1000]
 
     if event.event_type == EventType.COMPLAINED:
-        services.record_complaint(email=recipient, detail=detail)
+        bounces.record_complaint(email=recipient, detail=detail)
     elif event.event_type == EventType.BOUNCED:
         soft = provider_type in SOFT_POSTMARK_TYPES
-        services.record_bounce(email=recipient, hard=not soft, detail=detail)
+        bounces.record_bounce(email=recipient, hard=not soft, detail=detail)
     elif event.event_type == EventType.DEFERRED:
-        services.record_bounce(email=recipient, hard=False, detail=detail)
+        bounces.record_bounce(email=recipient, hard=False, detail=detail)
     elif event.event_type == EventType.REJECTED and event.reject_reason in HARD_REJECT_REASONS:
-        services.record_bounce(email=recipient, hard=True, detail=detail)
+        bounces.record_bounce(email=recipient, hard=True, detail=detail)
     elif event.event_type == EventType.UNSUBSCRIBED:
         # The provider's own unsubscribe handling (e.g. its List-Unsubscribe): honour it.
         subscriber = Subscriber.objects.with_email(recipient).first()

@@ -1,7 +1,7 @@
 from django import template
 
-from newsletters.models import Newsletter
 from subscriptions.forms import SignupForm, consent_line
+from subscriptions.models import Newsletter
 
 register = template.Library()
 

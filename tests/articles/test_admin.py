@@ -203,7 +203,7 @@ def test_publish_time_is_shown_in_the_outlets_time_zone(admin_client, settings):
 
     content = admin_client.get(STORIES_URL).content.decode()
 
-    # The admin's one format (newsroom/formats), in Kyiv time.
+    # The admin's one format (core/formats), in Kyiv time.
     assert "10 Jan 2024, 14:00" in content
 
 

@@ -14,6 +14,7 @@ from articles.models import Article, PreviewLink
 from articles.roles import EDITOR, REPORTER
 from core import audit
 from core.models import AuditEntry
+from subscriptions import erasure as subscriber_erasure
 from subscriptions import services as subscriber_services
 from tests.articles.workflow_helpers import PASSWORD, make_user, role_group
 from tests.factories import ArticleFactory, BylineFactory
@@ -171,7 +172,7 @@ def test_subscriber_import_export_and_erasure_each_leave_one_entry(chief, client
     assert access.one(audit.Action.SUBSCRIBERS_EXPORTED).details["count"] == 1
 
     with NewEntries() as erased:
-        subscriber_services.erase_subscriber(subscriber=subscriber, actor=chief)
+        subscriber_erasure.erase_subscriber(subscriber=subscriber, actor=chief)
     entry = erased.one(audit.Action.SUBSCRIBER_ERASED)
     assert entry.details["address_hash"] == audit.salted_hash("forget.me@example.org")
     stored = str(AuditEntry.objects.filter(pk=entry.pk).values().get()).lower()

@@ -23,9 +23,9 @@ from articles.audio import validate_audio_file
 from articles.models import Article, Author, Byline, RelatedEmbed, Section
 from demo import audio, images
 from demo.writing import story_seeds
-from newsletters.models import IssueStory, Newsletter, NewsletterIssue
+from newsletters.models import IssueStory, NewsletterIssue
 from photos.models import Photo
-from subscriptions.models import ConsentEvent, Subscriber, Subscription
+from subscriptions.models import ConsentEvent, Newsletter, Subscriber, Subscription
 
 pytestmark = pytest.mark.django_db
 

@@ -31,8 +31,8 @@ def setup(count):
 
     from articles.models import Article, Section
     from newsletters import services
-    from newsletters.models import IssueStory, Newsletter, NewsletterIssue
-    from subscriptions.models import Subscriber, Subscription, email_hash
+    from newsletters.models import IssueStory, NewsletterIssue
+    from subscriptions.models import Newsletter, Subscriber, Subscription, email_hash
 
     now = timezone.now()
     section = Section.objects.create(name="National", slug="national")

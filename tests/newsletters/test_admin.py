@@ -288,11 +288,11 @@ def test_newsletter_list_counts_without_extra_queries(
     for n in range(4):
         NewsletterFactory(slug=f"list-{n}", name=f"List {n}")
     IssueFactory(newsletter=newsletter)
-    response = admin_client.get(reverse("admin:newsletters_newsletter_changelist"))
+    response = admin_client.get(reverse("admin:subscriptions_newsletter_changelist"))
     row = next(n for n in response.context["cl"].result_list if n.pk == newsletter.pk)
     assert (row.active_total, row.pending_total, row.issue_total) == (3, 0, 1)
     with django_assert_max_num_queries(8):
-        admin_client.get(reverse("admin:newsletters_newsletter_changelist"))
+        admin_client.get(reverse("admin:subscriptions_newsletter_changelist"))
 
 
 def test_delivery_log_is_read_only(admin_client, sending_issue):

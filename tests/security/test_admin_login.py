@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from freezegun import freeze_time
 
-from newsroom.clientip import client_ip
+from core.clientip import client_ip
 from tests.security.test_headers import assert_security_headers
 from tests.security.test_production_settings import run_python
 
@@ -107,7 +107,7 @@ def test_axes_uses_the_same_client_ip_as_the_rate_limits():
 
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9")
     request.META["HTTP_X_FORWARDED_FOR"] = "192.0.2.1"
-    assert settings.AXES_CLIENT_IP_CALLABLE == "newsroom.clientip.client_network"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "core.clientip.client_network"
     assert get_client_ip_address(request) == client_ip(request) == "203.0.113.9"
 
 

@@ -23,8 +23,9 @@ from taggit.models import Tag
 
 from articles.models import Article, Correction, PreviewLink
 from live.models import LiveUpdate
-from newsletters.models import IssueStory, Newsletter, NewsletterIssue
+from newsletters.models import IssueStory, NewsletterIssue
 from pages.models import Page
+from subscriptions.models import Newsletter
 from tests.articles.reader_helpers import photo_with_renditions
 from tests.articles.workflow_helpers import roles  # noqa: F401
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from newsroom.clientip import client_ip
+from core.clientip import client_ip
 from tests.subscriptions.factories import NewsletterFactory
 
 
@@ -125,9 +125,9 @@ def test_search_is_rate_limited_per_client(client, settings):
 @pytest.fixture
 def fresh_warning(monkeypatch):
     """The misconfiguration warning is logged once per process: start each test unwarned."""
-    import newsroom.clientip
+    import core.clientip
 
-    monkeypatch.setattr(newsroom.clientip, "_warned_about_forwarding", False, raising=False)
+    monkeypatch.setattr(core.clientip, "_warned_about_forwarding", False, raising=False)
 
 
 def test_loopback_proxies_are_trusted_by_default():
@@ -156,7 +156,7 @@ def test_the_local_nginx_passes_the_reader_on(settings):
 
 def test_a_forged_header_from_an_untrusted_peer_is_logged_once(settings, caplog, fresh_warning):
     settings.TRUSTED_PROXIES = ["127.0.0.0/8", "::1"]
-    with caplog.at_level("WARNING", logger="newsroom.clientip"):
+    with caplog.at_level("WARNING", logger="core.clientip"):
         assert ip_of("203.0.113.9") == "203.0.113.9"
         assert caplog.records == [], "no header, nothing to say"
         for n in range(3):
@@ -170,13 +170,13 @@ def test_a_forged_header_from_an_untrusted_peer_is_logged_once(settings, caplog,
 
 def test_a_trusted_proxy_logs_nothing(settings, caplog, fresh_warning):
     settings.TRUSTED_PROXIES = ["127.0.0.0/8", "::1"]
-    with caplog.at_level("DEBUG", logger="newsroom.clientip"):
+    with caplog.at_level("DEBUG", logger="core.clientip"):
         assert ip_of("127.0.0.1", "198.51.100.4") == "198.51.100.4"
     assert caplog.records == []
 
 
 def test_ipv6_clients_in_one_64_share_a_rate_limit_bucket():
-    from newsroom.ratelimit import RateLimit
+    from core.ratelimit import RateLimit
 
     limit = RateLimit("test-ipv6-bucket", "1/h")
     assert limit.hit("2001:db8:1:2::a")

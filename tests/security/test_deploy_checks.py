@@ -11,7 +11,7 @@ from django.core import checks
 
 from tests.security.test_production_settings import PRODUCTION_ENV, import_settings, run_python
 
-OURS = {"newsroom.E001", "newsroom.W002", "security.W004", "security.W005", "security.W021"}
+OURS = {"core.E001", "core.W002", "security.W004", "security.W005", "security.W021"}
 
 
 def deploy_check():
@@ -48,8 +48,8 @@ def test_the_production_defaults_report_none_of_these(production):
 def test_trusting_a_wide_public_network_is_an_error(production, proxies):
     production.TRUSTED_PROXIES = proxies
     found = deploy_check()
-    assert set(found) == {"newsroom.E001"}
-    error = found["newsroom.E001"]
+    assert set(found) == {"core.E001"}
+    error = found["core.E001"]
     assert error.level == checks.ERROR
     assert "TRUSTED_PROXIES" in error.msg and "X-Forwarded-For" in error.msg
 
@@ -88,8 +88,8 @@ def test_preload_that_the_lists_would_refuse_is_reported(production, subdomains,
     production.SECURE_HSTS_INCLUDE_SUBDOMAINS = subdomains
     production.SECURE_HSTS_SECONDS = seconds
     found = deploy_check()
-    assert set(found) == {"newsroom.W002"}
-    assert "includeSubDomains" in found["newsroom.W002"].msg
+    assert set(found) == {"core.W002"}
+    assert "includeSubDomains" in found["core.W002"].msg
 
 
 # --- Fresh processes: the environment reaches the checks --------------------------------
@@ -103,7 +103,7 @@ def test_check_deploy_fails_on_a_wide_trusted_network():
         TRUSTED_PROXIES="127.0.0.1,0.0.0.0/0",
     )
     assert result.returncode != 0
-    assert "newsroom.E001" in result.stderr and "0.0.0.0/0" in result.stderr
+    assert "core.E001" in result.stderr and "0.0.0.0/0" in result.stderr
 
 
 def test_a_malformed_trusted_proxy_refuses_to_start():
@@ -124,4 +124,4 @@ def test_the_hsts_choices_come_from_the_environment():
         SECURE_HSTS_PRELOAD="true",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "newsroom.W002"]
+    assert result.stdout.split() == ["False", "True", "core.W002"]

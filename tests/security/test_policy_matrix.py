@@ -197,7 +197,7 @@ def build_world(world):
         "subscriptions.suppression": Suppression.objects.create(
             email_hash="0" * 64, reason="bounce"
         ),
-        "newsletters.newsletter": newsletter,
+        "subscriptions.newsletter": newsletter,
         "newsletters.newsletterissue": issue,
         "newsletters.delivery": Delivery.objects.create(
             issue=IssueFactory(newsletter=newsletter), subscriber=subscriber
@@ -473,7 +473,7 @@ def _model_requests(world, label, model, prefix, pattern, get_action, post_actio
         if "version_id" in arguments:
             values["version_id"] = world.versions[obj.pk][0]
         if "newsletter_id" in arguments:
-            values["newsletter_id"] = world.objects["newsletters.newsletter"][ANY].pk
+            values["newsletter_id"] = world.objects["subscriptions.newsletter"][ANY].pk
         if pattern.name == "subscriptions_import_run":
             values["key"] = world.import_key
         try:
@@ -510,13 +510,13 @@ POST_DATA = {
     "taggit_tag_merge_tags": lambda w, o: {"new_tag_name": "merged-by-matrix"},
     "subscriptions_import": lambda w, o: {
         "file": SimpleUploadedFile("people.csv", b"email\nnew@example.org\n"),
-        "newsletter": w.objects["newsletters.newsletter"][ANY].pk,
+        "newsletter": w.objects["subscriptions.newsletter"][ANY].pk,
     },
     "subscriptions_import_run": lambda w, o: {
         "email": "email",
         "first_name": "first_name",
         "consent_date": "",
-        "newsletter": w.objects["newsletters.newsletter"][ANY].pk,
+        "newsletter": w.objects["subscriptions.newsletter"][ANY].pk,
     },
     "subscriptions_dashboard": lambda w, o: {"purge": "1"},
     "newsletters_issue_send": lambda w, o: {"action": "now"},

@@ -23,7 +23,7 @@ TEST_ONLY = {
     "SECURE_HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE",
 }  # fmt: skip
 
-# The credential each email provider's webhook needs (newsroom/email_webhooks.py).
+# The credential each email provider's webhook needs (subscriptions/email_webhooks.py).
 WEBHOOK_CREDENTIALS = {
     "amazon_ses": ("ANYMAIL_WEBHOOK_SECRET", "newsroom-hooks:Xq7-wY2p-Lk9d-Rt4s"),
     "brevo": ("ANYMAIL_WEBHOOK_SECRET", "newsroom-hooks:Xq7-wY2p-Lk9d-Rt4s"),

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from newsletters.emails import render_issue
-from newsletters.models import Newsletter, NewsletterIssue
+from newsletters.models import NewsletterIssue
 from subscriptions.emails import send_confirmation_email
-from subscriptions.models import Subscriber, Subscription
+from subscriptions.models import Newsletter, Subscriber, Subscription
 from tests.factories import ArticleFactory
 from tests.newsletters.factories import IssueFactory, add_stories
 from tests.security.htmlcheck import assert_no_script

@@ -3,8 +3,7 @@
 import factory
 from django.utils import timezone
 
-from newsletters.models import Newsletter
-from subscriptions.models import Subscriber, Subscription
+from subscriptions.models import Newsletter, Subscriber, Subscription
 
 
 class NewsletterFactory(factory.django.DjangoModelFactory):

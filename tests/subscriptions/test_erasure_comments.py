@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
-from subscriptions import services
+from subscriptions import erasure
 from tests.factories import ArticleFactory
 from tests.subscriptions.factories import active_subscriber
 
@@ -67,7 +67,7 @@ def test_erase_subscriber_covers_comments_and_the_page_says_so(admin_client, new
     )
     assert "comments" in page.content.decode()
 
-    services.erase_subscriber(subscriber=subscriber)
+    erasure.erase_subscriber(subscriber=subscriber)
 
     assert Comment.objects.get().email == ""
 

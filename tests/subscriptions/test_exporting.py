@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from subscriptions import services
+from subscriptions import bounces, erasure, services
 from subscriptions.models import Subscriber, Suppression, email_hash
 from tests.subscriptions.factories import SubscriberFactory, SubscriptionFactory, active_subscriber
 
@@ -30,12 +30,12 @@ def everyone(newsletter):
         subscriber=waiting, newsletter=newsletter, status="pending", subscribed_at=None
     )
     services.unsubscribe(subscriber=active_subscriber(newsletter, email="left@example.org"))
-    services.record_bounce(email=active_subscriber(newsletter, email="bounced@example.org").email,
+    bounces.record_bounce(email=active_subscriber(newsletter, email="bounced@example.org").email,
                            hard=True)  # fmt: skip
-    services.record_complaint(email=active_subscriber(newsletter, email="spam@example.org").email)
+    bounces.record_complaint(email=active_subscriber(newsletter, email="spam@example.org").email)
     active_subscriber(newsletter, email="blocked@example.org")
     Suppression.objects.create(email_hash=email_hash("blocked@example.org"), reason="bounced")
-    services.erase_subscriber(subscriber=active_subscriber(newsletter, email="gone@example.org"))
+    erasure.erase_subscriber(subscriber=active_subscriber(newsletter, email="gone@example.org"))
 
 
 def test_each_status_exports_its_people_with_a_status_column(newsletter, everyone):

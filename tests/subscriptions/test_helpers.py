@@ -1,4 +1,4 @@
-"""newsroom.ratelimit and the import's background reader."""
+"""core.ratelimit and the import's background reader."""
 
 import csv
 import os
@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
-from newsroom.ratelimit import RateLimit, parse_rate
+from core.ratelimit import RateLimit, parse_rate
 from subscriptions import services
 from subscriptions.import_files import remove_stale_uploads
 from subscriptions.importing import _in_background

@@ -19,7 +19,7 @@ from django.core import mail
 from django.test import Client
 from playwright.sync_api import expect
 
-from subscriptions import services, tokens
+from subscriptions import bounces, erasure, services, tokens
 from subscriptions.models import Subscriber
 from tests.browser_utils import PHONE, chromium, screenshot, serve_site_only
 from tests.security.test_production_settings import PRODUCTION_ENV, run_python
@@ -244,11 +244,11 @@ def test_an_unsubscribe_link_for_every_newsletter_switches_nothing_on(client, ne
 
 
 def complain(subscriber):
-    services.record_complaint(email=subscriber.email, detail="Marked as spam")
+    bounces.record_complaint(email=subscriber.email, detail="Marked as spam")
 
 
 def erase(subscriber):
-    services.erase_subscriber(subscriber=subscriber)
+    erasure.erase_subscriber(subscriber=subscriber)
 
 
 def unsubscribe_link(subscriber, newsletter):

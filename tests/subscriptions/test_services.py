@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from freezegun import freeze_time
 
-from subscriptions import services
+from subscriptions import bounces, erasure, services
 from subscriptions.models import (
     ConsentEvent,
     Subscriber,
@@ -180,7 +180,7 @@ def test_preferences_switch_on_and_off(newsletter, weekly):
 def test_hard_bounce_blocks_and_suppresses(newsletter):
     subscriber = active_subscriber(newsletter, email="dead@example.org")
 
-    assert services.record_bounce(email="DEAD@example.org", hard=True, detail="550 no such user")
+    assert bounces.record_bounce(email="DEAD@example.org", hard=True, detail="550 no such user")
 
     subscriber.refresh_from_db()
     assert subscriber.status == "bounced"
@@ -192,14 +192,14 @@ def test_hard_bounce_blocks_and_suppresses(newsletter):
 def test_three_soft_bounces_within_thirty_days_block(newsletter):
     subscriber = active_subscriber(newsletter, email="full@example.org")
     with freeze_time("2026-01-01"):
-        services.record_bounce(email="full@example.org", hard=False)
+        bounces.record_bounce(email="full@example.org", hard=False)
     with freeze_time("2026-02-10"):  # the January one is now outside the window
-        services.record_bounce(email="full@example.org", hard=False)
-        services.record_bounce(email="full@example.org", hard=False)
+        bounces.record_bounce(email="full@example.org", hard=False)
+        bounces.record_bounce(email="full@example.org", hard=False)
     subscriber.refresh_from_db()
     assert subscriber.status == "active"
     with freeze_time("2026-02-20"):
-        assert services.record_bounce(email="full@example.org", hard=False)
+        assert bounces.record_bounce(email="full@example.org", hard=False)
     subscriber.refresh_from_db()
     assert subscriber.status == "bounced"
     assert subscriber.events.filter(kind="soft_bounce").count() == 4
@@ -209,7 +209,7 @@ def test_complaint_unsubscribes_from_everything(newsletter, weekly):
     subscriber = active_subscriber(newsletter, email="angry@example.org")
     SubscriptionFactory(subscriber=subscriber, newsletter=weekly)
 
-    services.record_complaint(email="angry@example.org", detail="SpamComplaint")
+    bounces.record_complaint(email="angry@example.org", detail="SpamComplaint")
 
     subscriber.refresh_from_db()
     assert subscriber.status == "complained"
@@ -232,7 +232,7 @@ def test_erase_forgets_the_person_and_keeps_counts(newsletter, admin_user):
     subscriber.save(update_fields=["consent_ip"])
     services.record_event(subscriber=subscriber, kind="signup", ip="203.0.113.7", detail="x")
 
-    services.erase_subscriber(subscriber=subscriber, actor=admin_user)
+    erasure.erase_subscriber(subscriber=subscriber, actor=admin_user)
 
     subscriber.refresh_from_db()
     assert (subscriber.email, subscriber.first_name, subscriber.consent_ip) == (None, "", None)
@@ -251,7 +251,7 @@ def test_purge_removes_only_old_never_confirmed_signups(newsletter):
         old_confirmed = SubscriberFactory(status="unsubscribed")
     recent = SubscriberFactory(status="pending", confirmed_at=None)
 
-    assert services.purge_pending_subscribers() == 1
+    assert erasure.purge_pending_subscribers() == 1
 
     remaining = set(Subscriber.objects.values_list("pk", flat=True))
     assert remaining == {old_confirmed.pk, recent.pk}
@@ -272,7 +272,7 @@ def test_lifting_a_suppression_lets_the_address_sign_up_again(
     newsletter, django_capture_on_commit_callbacks
 ):
     subscriber = active_subscriber(newsletter, email="back@example.org")
-    services.record_bounce(email="back@example.org", hard=True)
+    bounces.record_bounce(email="back@example.org", hard=True)
     assert signup(django_capture_on_commit_callbacks, "back@example.org", newsletter) is None
     assert mail.outbox == []
 

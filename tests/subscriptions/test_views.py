@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from newsroom.clientip import client_ip
+from core.clientip import client_ip
 from subscriptions import services, tokens
 from subscriptions.models import ConsentEvent, Subscriber
 from tests.subscriptions.factories import SubscriptionFactory, active_subscriber

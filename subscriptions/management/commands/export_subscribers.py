@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletters.models import Newsletter
 from subscriptions.exporting import EXPORT_CHOICES, ExportStatus, export_subscribers
+from subscriptions.models import Newsletter
 
 
 class Command(BaseCommand):

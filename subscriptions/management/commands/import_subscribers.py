@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletters.models import Newsletter
 from subscriptions.importing import ColumnMapping, ImportFileError, import_subscribers
+from subscriptions.models import Newsletter
 
 
 class ProgressBar:

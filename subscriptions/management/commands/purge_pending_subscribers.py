@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from subscriptions.erasure import pending_purge_queryset, purge_pending_subscribers
 from subscriptions.import_files import remove_stale_uploads
-from subscriptions.services import pending_purge_queryset, purge_pending_subscribers
 
 
 class Command(BaseCommand):

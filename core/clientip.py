@@ -16,6 +16,7 @@ import logging
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,19 @@ _warned_about_forwarding = False
 @lru_cache(maxsize=8)
 def _networks(proxies: tuple[str, ...]):
     return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies if proxy)
+
+
+def trusted_proxies(entries: list[str]) -> list[str]:
+    """settings.TRUSTED_PROXIES, refused at start-up when an entry is not an IP or network."""
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry.strip(), strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {entry!r} is not an IP address or network (e.g. 10.0.0.2 or "
+                "10.0.0.0/24); host names are not resolved."
+            ) from None
+    return entries
 
 
 def _parse(value: str):

@@ -2,8 +2,8 @@
 always in the outlet's time zone (TIME_ZONE; Django converts before formatting). Django's
 own admin pages, list columns and read-only fields use these names, and so does every
 template and `date_format()` call of ours ("DATETIME_FORMAT", never a pattern of its own),
-so the admin shows one format. FORMAT_MODULE_PATH in settings points here; formats not
-named here (input formats, month names) stay Django's English ones."""
+so the admin shows one format. FORMAT_MODULE_PATH in settings points here (core/formats);
+formats not named here (input formats, month names) stay Django's English ones."""
 
 DATETIME_FORMAT = "j M Y, H:i"
 SHORT_DATETIME_FORMAT = "j M Y, H:i"

@@ -1,6 +1,6 @@
 """`manage.py check --deploy`: unsafe client-IP and HSTS settings (Django checks the rest).
 
-Registered by newsroom.apps.NewsroomConfig.
+Registered by core.apps.CoreConfig.
 """
 
 import ipaddress
@@ -44,7 +44,7 @@ def check_trusted_proxies(app_configs=None, **kwargs):
                     "so rate limits and sign-in lockouts stop working.",
                     hint="List only your own proxies' and load balancers' addresses "
                     "(the default, 127.0.0.0/8,::1, trusts the local nginx).",
-                    id="newsroom.E001",
+                    id="core.E001",
                 )
             )
     return errors
@@ -66,6 +66,6 @@ def check_hsts_preload(app_configs=None, **kwargs):
             "includeSubDomains (SECURE_HSTS_INCLUDE_SUBDOMAINS) and a max-age of at least a "
             "year (SECURE_HSTS_SECONDS=31536000).",
             hint="Turn both on before submitting the domain, or turn SECURE_HSTS_PRELOAD off.",
-            id="newsroom.W002",
+            id="core.W002",
         )
     ]

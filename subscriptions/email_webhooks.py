@@ -12,7 +12,8 @@ One accepted post suppresses an address for ever, so the webhook fails closed:
   credential (gunicorn then refuses to start). `check --deploy` reports both whatever DEBUG
   says, as webhooks.E001 and webhooks.E002.
 
-newsroom/settings.py imports this module, so it reads nothing but the values it is given.
+newsroom/settings.py imports this module, so it imports no model and reads nothing but the
+values it is given.
 """
 
 import base64
@@ -68,6 +69,21 @@ PROVIDERS = {
         signed=True,
     ),
 }
+
+
+def configured(name: str, credentials: dict, *, debug: bool) -> dict:
+    """settings.ANYMAIL for provider `name`: the credentials that are set (an empty one is no
+    credential: anymail would check Mailgun signatures against the empty key, and skip
+    SendGrid's). An unknown provider stops start-up; so does one without its credential
+    unless DEBUG is on (the URL is then not served)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    anymail = {key: value for key, value in credentials.items() if value}
+    if problem := unknown_provider(name):
+        raise ImproperlyConfigured(f"webhooks.E001: {problem}")
+    if not debug and (problem := credential_problem(name, anymail)):
+        raise ImproperlyConfigured(f"webhooks.E002: {problem}")
+    return anymail
 
 
 def tracking_path(name: str) -> str:

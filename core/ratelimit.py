@@ -10,7 +10,7 @@ looks like, and the whole mechanism is the twenty lines below.
 
 Rates are "<count>/<unit>" with unit s, m, h or d (optionally a number: "5/10m").
 
-A value that is an IP address is counted by newsroom.clientip.network_of(): an IPv6 client's
+A value that is an IP address is counted by core.clientip.network_of(): an IPv6 client's
 whole /64 is one bucket, whichever caller passes it, so no limit can forget it.
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from newsroom.clientip import network_of
+from core.clientip import network_of
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")

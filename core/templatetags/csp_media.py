@@ -5,8 +5,8 @@ which the Content-Security-Policy runs only with the request's nonce. Media from
 (the editor's) can carry one; other media has no inline script and is printed as it is, and
 no nonce is made, so pages without an editor keep a policy without one.
 
-Registered as the "csp_media" template library in settings.TEMPLATES; used by
-templates/admin/change_form.html for every admin add and change form.
+`{% load csp_media %}` in templates/admin/change_form.html, for every admin add and change
+form.
 """
 
 from django import template
