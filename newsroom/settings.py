@@ -165,10 +165,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # read of the schema (and an empty page cache) on SQLite.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Bounds on a database that is down or a statement that waits on a lock (docs/reliability.md):
+# a request fails within them with a 503 instead of pinning its worker. Seconds; 0 is none.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DATABASE_CONNECT_TIMEOUT:
+        _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    if DATABASE_STATEMENT_TIMEOUT:
+        _statement_ms = int(DATABASE_STATEMENT_TIMEOUT * 1000)
+        _options["options"] = f"{_options.get('options', '')} -c statement_timeout={_statement_ms}"
+        _options["options"] = _options["options"].strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# Redis answers within these bounds or is treated as empty (core/cache.py): a stopped or hung
+# Redis costs a reader page one short wait, then is skipped for CACHE_RETRY_SECONDS.
+CACHE_CONNECT_TIMEOUT = env.float("CACHE_CONNECT_TIMEOUT", default=0.5)
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=1.0)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
+    _options = CACHES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("socket_connect_timeout", CACHE_CONNECT_TIMEOUT)
+    _options.setdefault("socket_timeout", CACHE_SOCKET_TIMEOUT)
 # Whole pages for readers who are not signed in (pagecache; docs/caching.md explains it).
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 # The longest a reader may be shown a page older than the data: the life of a cached copy and
@@ -395,7 +417,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Load balancers probe over plain HTTP; everything else is redirected to HTTPS.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # newsroom/health.py, at /healthz
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # newsroom/health.py
 # Browser features no page of ours uses, switched off for us and every embedded frame
 # (newsroom/security.py). Embeds keep what their iframe `allow` attribute asks for. Only
 # features browsers know: an unknown one prints a console warning on every page

@@ -5,11 +5,12 @@ from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from newsroom import email_webhooks
-from newsroom.health import healthz
+from newsroom.health import healthz, readyz
 from staffauth.urls import webauthn_patterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Second factor, enrolment and sessions pages, before the admin's own catch-all.
     path("admin/", include("staffauth.urls")),
     path("admin/second-factor/passkeys/", include(webauthn_patterns)),
@@ -48,3 +49,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The database down or a statement past its bound: a 503 that queries nothing (core/outage.py).
+handler500 = "core.outage.server_error_or_outage"
