@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    # Before django_tasks_db: core's `db_worker` (with a lease, core/tasklease.py) wins.
+    "core",
     "django_tasks",
     "django_tasks_db",
     "anymail",
@@ -74,7 +76,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
-    "core",
     "staffauth",
     "articles",
     "subscriptions",
@@ -337,6 +338,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A database task worker renews its lease (a heartbeat row) every third of this; a task left
+# running by a worker silent for this long is re-queued by another (core/tasklease.py), at
+# most TASK_MAX_RECOVERIES times, then failed.
+TASK_WORKER_LEASE_SECONDS = env.float("TASK_WORKER_LEASE_SECONDS", default=30)
+TASK_MAX_RECOVERIES = env.int("TASK_MAX_RECOVERIES", default=3)
 # With TASKS_BACKEND=django_tasks_rq.RQBackend, tasks wait in Redis and any number of machines
 # run `manage.py rqworker default --job-class django_tasks_rq.Job` (docs/deploy.md).
 RQ_QUEUES = {"default": {"URL": env.str("RQ_URL", default="redis://127.0.0.1:6379/2")}}
