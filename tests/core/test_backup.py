@@ -89,7 +89,9 @@ def test_a_restored_backup_serves_the_same_pages_to_the_same_subscribers(
     restored_media = tmp_path / "restored-media"
     env = {**os.environ, "DATABASE_URL": restored_db, "MEDIA_ROOT": str(restored_media)}
     in_restored_site(env, "restore_site", str(tmp_path / "backup"))
-    script = "import json; from tests.core.test_backup import snapshot; print(json.dumps(snapshot()))"
+    script = (
+        "import json; from tests.core.test_backup import snapshot; print(json.dumps(snapshot()))"
+    )
     after = json.loads(in_restored_site(env, "shell", "-c", script).strip().splitlines()[-1])
 
     assert after == json.loads(json.dumps(before))
