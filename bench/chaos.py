@@ -444,6 +444,10 @@ INJECT = {
 }
 
 
+def issue_status(stack, issue_id):
+    return stack.psql(f"SELECT status FROM newsletters_newsletterissue WHERE id = {issue_id}")
+
+
 def issue_counts(stack, issue_id):
     rows = stack.psql(
         f"SELECT status, count(*) FROM newsletters_delivery WHERE issue_id = {issue_id} "
@@ -471,9 +475,11 @@ def measure(stack, load, name, outage, settle):
     log(f"fault {name}: removed; waiting for the send and the site to settle")
     deadline = ended + settle
     while time.monotonic() < deadline:
-        counts = issue_counts(stack, issue_id)
-        if not counts.get("pending") and not counts.get("sending"):
-            break
+        try:
+            if issue_status(stack, issue_id) in {"sent", "failed", "cancelled"}:
+                break
+        except subprocess.CalledProcessError:
+            pass  # the database is still starting
         time.sleep(2)
     time.sleep(5)
     finished = time.monotonic()
@@ -511,7 +517,7 @@ def measure(stack, load, name, outage, settle):
         "uncertain": counts.get("uncertain", 0),
         "duplicate_deliveries": duplicates,
         "send": counts,
-        "send_finished": not counts.get("pending") and not counts.get("sending"),
+        "issue_status": issue_status(stack, issue_id),
     }
     log(f"fault {name}: {json.dumps(result)}")
     return result

@@ -123,3 +123,15 @@ class LeaseKeeper(threading.Thread):
     def stop(self):
         self.stopping.set()
         self.join(timeout=10)
+
+
+def release_own(worker_id: str) -> int:
+    """Re-queue the tasks this worker holds as running when it is running none (its database
+    went away mid-task, so the task's outcome was never recorded); how many."""
+    released = 0
+    for row in DBTaskResult.objects.running().only("id", "worker_ids", "started_at"):
+        if row.worker_ids and row.worker_ids[-1] == worker_id:
+            released += DBTaskResult.objects.filter(
+                id=row.id, status=TaskResultStatus.RUNNING, started_at=row.started_at
+            ).update(status=TaskResultStatus.READY, started_at=None)
+    return released

@@ -117,3 +117,35 @@ def test_the_lease_keeper_renews_the_heartbeat(settings):
     finally:
         keeper.stop()
     assert WorkerHeartbeat.objects.get(worker_id="live-worker").beat_at > first
+
+
+def test_a_worker_whose_database_went_away_re_queues_only_its_own_task(tmp_path):
+    own = claimed_by("this-worker", tmp_path / "a.txt", beat_ago=1)
+    other = claimed_by("other-worker", tmp_path / "b.txt", beat_ago=1)
+    assert tasklease.release_own("this-worker") == 1
+    assert DBTaskResult.objects.get(id=own).status == TaskResultStatus.READY
+    assert DBTaskResult.objects.get(id=other).status == TaskResultStatus.RUNNING
+
+
+def test_the_worker_outlasts_a_database_outage(monkeypatch):
+    """The package's worker exits on the first OperationalError; ours waits and goes on."""
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker as package
+
+    from core.management.commands.db_worker import OutlastingWorker
+
+    calls = []
+
+    def flaky_run(self):
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(package.Worker, "run", flaky_run)
+    monkeypatch.setattr("core.management.commands.db_worker.time.sleep", lambda seconds: None)
+    worker = OutlastingWorker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=None, worker_id="outlasting", excluded_queue_names=[],
+    )  # fmt: skip
+    worker.run()
+    assert len(calls) == 3
