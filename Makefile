@@ -10,7 +10,7 @@ DEV_ENV := DEBUG=true DEMO=true
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test install chromium nginx browser-deps lint format bench bench-pages bench-instructions bench-newsletters clean
+.PHONY: run test install chromium nginx browser-deps lint format bench bench-pages bench-instructions bench-newsletters chaos clean
 
 # A venv without pip is what a failed `venv` leaves behind: start it again. Debian's Python
 # needs the python3-venv package for `-m venv`; it is installed when that is missing.
@@ -96,6 +96,12 @@ bench-instructions: $(STAMP)
 
 bench-newsletters: $(STAMP)
 	DEBUG=false ALLOW_INSECURE_KEY=true $(BIN)/python bench/newsletters.py $(BENCH_ARGS)
+
+# One fault at a time under load, on a stack of its own (PostgreSQL on 55433, Redis on 56380,
+# gunicorn 8311-8312, nginx 8310, SMTP 8319): writes docs/reliability.json (docs/reliability.md).
+# Quicker: make chaos CHAOS_ARGS="--faults redis,worker --outage 10".
+chaos: $(STAMP)
+	$(BIN)/python bench/chaos.py $(CHAOS_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,13 +1,23 @@
-"""`/healthz` for load balancers: can this app server reach its database and its cache?
+"""Liveness and readiness: `/healthz` for load balancers, `/readyz` for monitoring.
 
-200 with {"status": "ok", ...} when both answer, 503 naming the failing one otherwise, so a
-balancer takes the server out of rotation instead of sending readers to it. Only the error's
-class is shown: the answer is public.
+`/healthz` answers 200 whenever this process answers at all, and touches nothing else. A
+balancer takes a server out of rotation when it fails, so it must not fail for a reason all
+servers share: with Redis down every server would be taken out at once, exactly when readers
+could still be served from the database (and nginx's stale copies).
+
+`/readyz` asks each dependency (database, cache, task queue, media storage) and answers 200
+with {"status": "ok", "checks": {...}} when all answer, 503 naming the failing one otherwise.
+Only the error's class is shown: the answer is public. Every check is bounded by the
+connect and read timeouts in settings (DATABASE_CONNECT_TIMEOUT, CACHE_SOCKET_TIMEOUT...).
 """
 
+import os
+import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -20,29 +30,70 @@ def check_database():
 
 
 def check_cache():
-    # A write and a read: a Redis that accepts connections but refuses writes is not healthy.
-    key = f"healthz:{uuid.uuid4().hex}"
+    # core.cache.ResilientRedisCache hides outages from callers; ping() does not.
+    ping = getattr(cache, "ping", None)
+    if ping is not None:
+        ping()
+        return
+    # A write and a read: a cache that accepts connections but refuses writes is not ready.
+    key = f"readyz:{uuid.uuid4().hex}"
     cache.set(key, "ok", 10)
     if cache.get(key) != "ok":
         raise RuntimeError("value not read back")
     cache.delete(key)
 
 
-CHECKS = {"database": check_database, "cache": check_cache}
+def check_task_queue():
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend.startswith("django_tasks_rq."):
+        import django_rq
+
+        django_rq.get_connection("default").ping()
+    elif backend.startswith("django_tasks_db."):
+        from django_tasks_db.models import DBTaskResult
+
+        # The queue's table answers (a missing migration or a locked table fails here).
+        DBTaskResult.objects.ready().values_list("id", flat=True).first()
+
+
+def check_storage():
+    if settings.MEDIA_STORAGE == "local":
+        root = str(settings.MEDIA_ROOT)
+        if not os.path.isdir(root) or not os.access(root, os.W_OK | os.X_OK):
+            raise PermissionError("MEDIA_ROOT is not a writable folder")
+        return
+    # S3 and the like: a HEAD of a name that need not exist proves the bucket answers.
+    default_storage.exists(".readyz")
+
+
+CHECKS = {
+    "database": check_database,
+    "cache": check_cache,
+    "tasks": check_task_queue,
+    "storage": check_storage,
+}
 
 
 @never_cache
 def healthz(request):
-    results = {}
+    """Liveness: the process answers. Nothing else is asked."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    results, took = {}, {}
     for name, check in CHECKS.items():
+        started = time.monotonic()
         try:
             check()
-        except Exception as error:  # noqa: BLE001 - whatever broke, the server is not healthy
+        except Exception as error:  # noqa: BLE001 - whatever broke, the dependency is down
             results[name] = f"error: {type(error).__name__}"
         else:
             results[name] = "ok"
-    healthy = all(result == "ok" for result in results.values())
+        took[name] = round((time.monotonic() - started) * 1000, 1)
+    ready = all(result == "ok" for result in results.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": results},
-        status=200 if healthy else 503,
+        {"status": "ok" if ready else "error", "checks": results, "milliseconds": took},
+        status=200 if ready else 503,
     )

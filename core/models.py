@@ -67,3 +67,18 @@ class AuditEntry(models.Model):
         who = self.actor_username or "system"
         when = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
         return f"{when} {who}: {self.get_action_display()} {self.target}".strip()
+
+
+class WorkerHeartbeat(models.Model):
+    """A running task worker (`manage.py db_worker`, core.tasklease): renewed every few
+    seconds while it lives. A task left "running" by a worker whose heartbeat stopped is
+    re-queued by the next worker's sweep; tasks are idempotent, so a re-run is safe."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.host}, pid {self.pid})"

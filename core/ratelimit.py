@@ -10,6 +10,10 @@ looks like, and the whole mechanism is the twenty lines below.
 
 Rates are "<count>/<unit>" with unit s, m, h or d (optionally a number: "5/10m").
 
+When the cache is unreachable (core.cache.ResilientRedisCache says so) nothing can be
+counted: a limit then refuses (fail closed), unless it was made with `fail_open=True`, which
+only the signup limits are (double opt-in protects signups; docs/security.md).
+
 A value that is an IP address is counted by core.clientip.network_of(): an IPv6 client's
 whole /64 is one bucket, whichever caller passes it, so no limit can forget it.
 """
@@ -40,6 +44,8 @@ def parse_rate(rate: str) -> tuple[int, int]:
 class RateLimit:
     name: str
     rate: str
+    # What an unreachable cache answers: refuse (False) or let the attempt through (True).
+    fail_open: bool = False
 
     def _key(self, value: str, window: int, now: float) -> str:
         # Hashed: cache keys must be short and must not store addresses in the clear.
@@ -62,6 +68,8 @@ class RateLimit:
             except ValueError:  # expired between add() and incr()
                 cache.add(key, 1, timeout=window + 1)
                 count = 1
+        if not getattr(cache, "available", True):
+            return self.fail_open
         return count <= limit
 
     def reset(self, value: str) -> None:

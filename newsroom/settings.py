@@ -13,6 +13,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from core.clientip import trusted_proxies
+from core.connections import bound_database, resilient_cache
 from subscriptions import email_webhooks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    # Before django_tasks_db: core's `db_worker` (with a lease, core/tasklease.py) wins.
+    "core",
     "django_tasks",
     "django_tasks_db",
     "anymail",
@@ -74,7 +77,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
-    "core",
     "staffauth",
     "photos",
     "articles",
@@ -96,8 +98,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # ETag and 304 answers for every page, from the cache or not.
     "django.middleware.http.ConditionalGetMiddleware",
-    # An anonymous reader's page comes from the cache before anything below runs; the
-    # headers the middleware below adds to a shared page are stored with it.
+    # An anonymous reader's page comes from the cache before anything below runs.
     "pagecache.middleware.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.security.PermissionsPolicyMiddleware",
@@ -106,8 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Whether this session passed a second factor; then the 2FA gate and idle limit
-    # (staffauth/middleware.py); then who and from where, for the audit log.
+    # Second factor passed?; the 2FA gate and idle limit; who and from where, for the audit.
     "django_otp.middleware.OTPMiddleware",
     "staffauth.middleware.StaffSessionMiddleware",
     "core.middleware.AuditRequestMiddleware",
@@ -139,9 +139,7 @@ TEMPLATES = [
         },
     },
 ]
-# Unknown template variables raise instead of printing nothing (the test suite turns it on):
-# shared blocks (pagecache.blocks) for any name they were not given, other templates for a
-# {{ name }} or filter argument that does not resolve.
+# Unknown template variables raise instead of printing nothing (the test suite turns it on).
 TEMPLATE_STRICT_VARIABLES = env.bool("TEMPLATE_STRICT_VARIABLES", default=False)
 if TEMPLATE_STRICT_VARIABLES:
     from pagecache.strict import RaisingMissing
@@ -163,10 +161,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # read of the schema (and an empty page cache) on SQLite.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Bounds on a database that is down or a statement waiting on a lock (core/connections.py).
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=30)
+bound_database(DATABASES["default"], DATABASE_CONNECT_TIMEOUT, DATABASE_STATEMENT_TIMEOUT)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# Redis answers within these bounds or is skipped for CACHE_RETRY_SECONDS (core/cache.py).
+CACHE_CONNECT_TIMEOUT = env.float("CACHE_CONNECT_TIMEOUT", default=0.5)
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=1.0)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
+resilient_cache(CACHES["default"], CACHE_CONNECT_TIMEOUT, CACHE_SOCKET_TIMEOUT)
 # Whole pages for readers who are not signed in (pagecache; docs/caching.md explains it).
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 # The longest a reader may be shown a page older than the data: the life of a cached copy and
@@ -298,6 +305,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task left running by a worker silent this long is re-queued, at most TASK_MAX_RECOVERIES
+# times, then failed (core/tasklease.py).
+TASK_WORKER_LEASE_SECONDS = env.float("TASK_WORKER_LEASE_SECONDS", default=30)
+TASK_MAX_RECOVERIES = env.int("TASK_MAX_RECOVERIES", default=3)
 # With TASKS_BACKEND=django_tasks_rq.RQBackend, tasks wait in Redis and any number of machines
 # run `manage.py rqworker default --job-class django_tasks_rq.Job` (docs/deploy.md).
 RQ_QUEUES = {"default": {"URL": env.str("RQ_URL", default="redis://127.0.0.1:6379/2")}}
@@ -364,7 +375,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Load balancers probe over plain HTTP; everything else is redirected to HTTPS.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # core/health.py, at /healthz
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # core/health.py
 # Browser features no page of ours uses, switched off for us and every embedded frame
 # (core/security.py). Embeds keep what their iframe `allow` attribute asks for. Only
 # features browsers know: an unknown one prints a console warning on every page
@@ -417,20 +428,15 @@ CONTENT_SECURITY_POLICY = {
 if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = _csp_report_uri
 
-# Admin login brute force (django-axes): this many failures for one username from one client
-# lock that pair out for AXES_COOLOFF_MINUTES, and ten times as many from all clients together
-# lock the username everywhere (staffauth/lockouts.py). Clients are counted like the rate limits:
-# IPs follow TRUSTED_PROXIES, and an IPv6 client is its /64, whose addresses are all its own
-# to rotate through. Attempts live in the database, so every app server sees the same count.
+# Admin login brute force (django-axes; staffauth/lockouts.py, docs/security.md): clients are
+# counted like the rate limits (TRUSTED_PROXIES, an IPv6 client's /64), attempts in the database.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_network"
 AXES_RESET_ON_SUCCESS = True
-# A refused attempt during a lockout is not counted: it neither lengthens the pause nor lets
-# one locked-out network add up to the username-wide limit on its own.
+# A refused attempt during a lockout is not counted (nor lengthens the pause).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# An admin-styled lockout page (templates/admin/lockout.html).
 AXES_LOCKOUT_CALLABLE = "staffauth.lockouts.lockout_response"
 AXES_HANDLER = "staffauth.lockouts.LockoutHandler"
 # Staff sign in through the admin; a login whose `next` is refused lands there, not on a 404.
@@ -449,9 +455,8 @@ STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=60)
 OTP_TOTP_ISSUER = SITE_NAME
 # The admin never shows a device's secret (an authenticator's key or QR code, recovery codes).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-# Passkeys belong to SITE_URL's host name and are accepted from its origin only.
-# localhost works for development; a bare IP address such as 127.0.0.1 does not (browsers
-# refuse it). Changing the host orphans every passkey.
+# Passkeys belong to SITE_URL's host name (localhost works, a bare IP does not; changing the
+# host orphans every passkey).
 OTP_WEBAUTHN_RP_ID = urlsplit(SITE_URL).hostname
 OTP_WEBAUTHN_RP_NAME = SITE_NAME
 OTP_WEBAUTHN_ALLOWED_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]
@@ -462,8 +467,8 @@ if not SITE_URL.startswith(("https://", "http://localhost")):
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # --- Readers: most popular, live coverage, comments ---------------------------------------
-# Story reads are counted in the cache and flushed to the database in batches: every this
-# many beacons or seconds in a process (and by a periodic task when the cache is Redis).
+# Story reads are counted in the cache and flushed to the database every this many beacons
+# or seconds in a process (and by a periodic task when the cache is Redis).
 READ_COUNT_FLUSH_EVERY = env.int("READ_COUNT_FLUSH_EVERY", default=100)
 READ_COUNT_FLUSH_SECONDS = env.int("READ_COUNT_FLUSH_SECONDS", default=60)
 READ_BEACON_RATE_LIMIT_PER_IP = env.str("READ_BEACON_RATE_LIMIT_PER_IP", default="60/m")
@@ -490,7 +495,6 @@ READING_WORDS_PER_MINUTE = 230
 PREVIEW_LINK_MAX_DAYS = env.int("PREVIEW_LINK_MAX_DAYS", default=7)
 # Searches one IP may run ("<count>/<s|m|h|d>"); more get a polite "try again shortly".
 SEARCH_RATE_LIMIT_PER_IP = env.str("SEARCH_RATE_LIMIT_PER_IP", default="30/m")
-# Where the support appeal under stories sends readers (empty hides the appeal). The page
-# is the payment provider's: this site never handles card details. The demo (DEBUG on) shows
-# the appeal with a placeholder address.
+# Where the support appeal under stories sends readers (the payment provider's page; empty
+# hides the appeal; the demo shows a placeholder).
 DONATION_URL = env.str("DONATION_URL", default="https://example.org/donate" if DEBUG else "")

@@ -4,12 +4,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
-from core.health import healthz
+from core.health import healthz, readyz
 from staffauth.urls import webauthn_patterns
 from subscriptions import email_webhooks
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Second factor, enrolment and sessions pages, before the admin's own catch-all.
     path("admin/", include("staffauth.urls")),
     path("admin/second-factor/passkeys/", include(webauthn_patterns)),
@@ -48,3 +49,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The database down or a statement past its bound: a 503 that queries nothing (core/outage.py).
+handler500 = "core.outage.server_error_or_outage"

@@ -108,6 +108,10 @@ def current_state():
     if record is None:
         cache.add(GENERATION_KEY, new_generation(now, now), None)
         record = cache.get(GENERATION_KEY)
+    if record is None:
+        # The cache is unreachable (core.cache): a generation nobody shares finds nothing,
+        # so the page is built from the database.
+        record = new_generation(now, now)
     token, changed_at, next_at = record
     if next_at is not None and next_at <= now:
         # A scheduled row has just become public: no signal said so, but pages changed.

@@ -49,8 +49,9 @@ REFUSED = (
 
 def signup_limits():
     return (
-        RateLimit("signup-ip", settings.SIGNUP_RATE_LIMIT_PER_IP),
-        RateLimit("signup-address", settings.SIGNUP_RATE_LIMIT_PER_ADDRESS),
+        # Fail open when the cache is down: double opt-in protects signups (docs/security.md).
+        RateLimit("signup-ip", settings.SIGNUP_RATE_LIMIT_PER_IP, fail_open=True),
+        RateLimit("signup-address", settings.SIGNUP_RATE_LIMIT_PER_ADDRESS, fail_open=True),
     )
 
 

@@ -185,6 +185,7 @@ def fillers(data):
     with_transcript = Article.objects.published().exclude(audio_transcript="")
     return {
         "healthz": ["/healthz"],
+        "readyz": ["/readyz"],
         "django.contrib.sitemaps.views.sitemap": ["/sitemap.xml", "/sitemap.xml?p=1"],
         "news_sitemap": ["/sitemap-news.xml"],
         "robots_txt": ["/robots.txt"],
