@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "staffauth",
     "photos",
     "articles",
+    "editorial",
     "subscriptions",
     "newsletters",
     "popularity",
