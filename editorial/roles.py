@@ -5,8 +5,8 @@ permissions first), so running it again is harmless and a change to this file re
 database on the next `migrate` (editorial.apps connects it to post_migrate; articles' data
 migration 0006 runs it on a fresh database). Apps above this one add what a role may do with
 their models by `grant()` in their ready(). What a role may do to *which* story (a Reporter
-only their
-own drafts) is decided in articles.permissions; these lists are the coarse layer under it.
+only their own drafts) is decided in articles.permissions; these lists are the coarse layer
+under it.
 """
 
 REPORTER = "Reporter"

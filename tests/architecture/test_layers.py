@@ -32,7 +32,7 @@ Not checked, on purpose:
 - templates: they may use any app's template tags (DESIGN.md); URL names in `reverse()`
   (namespaces, not app labels) fail loudly on their own when an app is missing.
 - names built at run time: an f-string, a join, or a bare app label passed to a helper
-  (`_crud("newsletters", "issuestory")` in articles/roles.py), and reverse relations
+  (`roles.crud("newsletters", "issuestory")` in newsletters/apps.py), and reverse relations
   (`subscriber.deliveries`). Review catches those; the test catches what can be read.
 
 An app listed below that does not exist (yet) is fine; an app that exists and is not listed

@@ -1,5 +1,5 @@
 """Every admin URL pattern and bulk action, for every role, against an object in every state,
-by GET and by POST, answers as the policy table (articles/policy.py) says; every refusal
+by GET and by POST, answers as the policy table (editorial/policy.py) says; every refusal
 changes nothing (row counts of every table, the target rows, the mail outbox).
 
 The URLs come from the resolver (admin.site.get_urls() and each ModelAdmin's get_urls()), so
