@@ -1,6 +1,5 @@
 """One definition of the statuses readers' rules rest on: PUBLIC_STATUSES, in
-articles/publication.py
-(imported by articles.models, where most code takes it from).
+articles/publication.py (imported by articles.models, where most code takes it from).
 
 Code that means "published or scheduled" says so through that constant or the queryset
 methods built on it (`released()`, `published()`, `scheduled()`); a pair of its own, in any
