@@ -10,6 +10,26 @@ from html.parser import HTMLParser
 
 from django.utils.safestring import mark_safe
 
+# What the story editor offers; the same list drives nh3's server-side allow-list, so the
+# stored HTML can only ever contain what the toolbar can produce.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Underline": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "History": True,
+}
+
 # Elements without an end tag: they never open a nesting level.
 VOID_ELEMENTS = {"br", "hr", "img", "wbr", "col", "area", "source", "input", "meta", "link"}
 

@@ -5,7 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -17,26 +17,9 @@ from taggit.managers import TaggableManager
 from photos.models import Photo
 
 from .audio import audio_upload_to, validate_audio_file
-
-# What the story editor offers; the same list drives nh3's server-side allow-list, so the
-# stored HTML can only ever contain what the toolbar can produce.
-BODY_EDITOR_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Strike": True,
-    "Underline": True,
-    "Subscript": True,
-    "Superscript": True,
-    "Heading": {"levels": [2, 3, 4]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HorizontalRule": True,
-    "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    "History": True,
-}
+from .body import BODY_EDITOR_EXTENSIONS
+from .deletion import keep_story_reference, records_kept_on_delete  # noqa: F401
+from .publication import PUBLIC_STATUSES, ArticleQuerySet, StoryStatus
 
 
 class SectionQuerySet(models.QuerySet):
@@ -101,70 +84,6 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
-
-
-class StoryStatus(models.TextChoices):
-    """Where a story stands (`Article.Status`)."""
-
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    SCHEDULED = "scheduled", "Scheduled"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-# The one definition of "released by an editor": a story in either status is on the site once
-# its `publish_at` has come, and waits for it until then (no worker flips the status). Which
-# of the two it carries is bookkeeping (articles.services settles it from the time); every
-# rule about what readers see goes through this pair, mostly by the queryset methods below.
-# Ordered as the database constraint article_public_has_publish_at lists them.
-PUBLIC_STATUSES = (StoryStatus.SCHEDULED, StoryStatus.PUBLISHED)
-
-
-class ArticleQuerySet(models.QuerySet):
-    def released(self):
-        """Published or scheduled, whether or not the time has come: stories an editor has
-        put out under the outlet's name (rules about who may still change them use this)."""
-        return self.filter(status__in=PUBLIC_STATUSES)
-
-    def published(self, *, at=None):
-        """Stories readers may see: published or scheduled, and their time has come.
-
-        This is the one filter for everything public (views, feeds, sitemaps, search,
-        newsletters, template tags). A scheduled story needs no worker to appear: it
-        matches as soon as `publish_at` passes.
-        """
-        return self.released().filter(publish_at__lte=at or timezone.now())
-
-    def scheduled(self, *, at=None):
-        """Released stories whose time has not come yet: what `published()` will add."""
-        return self.released().filter(publish_at__gt=at or timezone.now())
-
-    def news_feed(self):
-        return self.published().filter(in_news_feed=True)
-
-    def with_card_data(self):
-        """Everything a story card or story page shows, in a fixed number of queries."""
-        return self.select_related("section", "lead_photo").prefetch_related(
-            Prefetch(
-                "bylines", queryset=Byline.objects.select_related("author").order_by("position")
-            )
-        )
-
-    def newest_first(self):
-        return self.order_by("-publish_at", "-pk")
-
-    def featured(self):
-        """Featured stories in the editors' order: numbered ones first, then newest first."""
-        return self.filter(is_featured=True).order_by(
-            F("featured_position").asc(nulls_last=True), "-publish_at", "-pk"
-        )
-
-    def editors_picks(self):
-        """Editors' picks in the editors' order: numbered ones first, then newest first."""
-        return self.filter(is_editors_pick=True).order_by(
-            F("editors_pick_position").asc(nulls_last=True), "-publish_at", "-pk"
-        )
 
 
 class Article(models.Model):
@@ -426,60 +345,6 @@ class Article(models.Model):
         return bool(self.updated_at and self.publish_at and self.updated_at > self.publish_at)
 
 
-def keep_story_reference(collector, field, sub_objs, using):
-    """`on_delete` for a record that must outlive the story it points to (another story's
-    card, a sent newsletter issue's list of stories): the link is cleared and the story's
-    headline and address at that moment are kept on the record, in `story_headline` and
-    `story_url`. Any delete path goes through here (admin, shell, a queryset's delete()).
-
-    A model may name the records that are still work in progress and simply go with the
-    story (a draft issue's row) by a `dropped_with_story(queryset)` classmethod; those
-    cascade. Nothing is written until the delete runs: the admin's confirmation page
-    collects without deleting.
-    """
-    dropped_with_story = getattr(field.model, "dropped_with_story", None)
-    if dropped_with_story is not None:
-        dropped = list(dropped_with_story(sub_objs).values_list("pk", flat=True))
-        if dropped:
-            models.CASCADE(collector, field, sub_objs.filter(pk__in=dropped), using)
-            sub_objs = sub_objs.exclude(pk__in=dropped)
-    rows_by_story = {}
-    for pk, story_pk in sub_objs.values_list("pk", field.attname):
-        rows_by_story.setdefault(story_pk, []).append(pk)
-    if not rows_by_story:
-        return
-    stories = Article._base_manager.using(using).only("headline", "slug").in_bulk(rows_by_story)
-    kept_manager = field.model._base_manager.using(using)
-    headline_field = field.model._meta.get_field("story_headline")
-    url_field = field.model._meta.get_field("story_url")
-    for story_pk, pks in rows_by_story.items():
-        story, kept = stories[story_pk], kept_manager.filter(pk__in=pks)
-        collector.add_field_update(headline_field, story.headline, kept)
-        collector.add_field_update(url_field, story.get_absolute_url(), kept)
-    every_kept = [pk for pks in rows_by_story.values() for pk in pks]
-    collector.add_field_update(field, None, kept_manager.filter(pk__in=every_kept))
-
-
-def records_kept_on_delete(stories) -> list:
-    """What deleting these stories keeps (keep_story_reference), for the confirmation page:
-    rows of every relation that keeps its story's headline and address, less the ones that
-    go with the story."""
-    kept = []
-    # Hidden relations too: an issue's stories point here with related_name="+".
-    for relation in Article._meta.get_fields(include_hidden=True):
-        if not isinstance(relation, models.ForeignObjectRel):
-            continue
-        field = relation.field
-        if relation.on_delete is not keep_story_reference:
-            continue
-        rows = field.model._base_manager.filter(**{f"{field.name}__in": stories})
-        dropped_with_story = getattr(field.model, "dropped_with_story", None)
-        if dropped_with_story is not None:
-            rows = rows.exclude(pk__in=dropped_with_story(rows).values("pk"))
-        kept += list(rows.order_by("pk"))
-    return kept
-
-
 class Byline(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
@@ -602,6 +467,30 @@ class RelatedEmbed(models.Model):
         return self.media is not None
 
 
-# Workflow records live in their own module; imported here so Django registers them.
-from .editing_models import AutosaveDraft  # noqa: E402, F401
-from .workflow_models import Correction, PreviewLink, StatusChange  # noqa: E402, F401
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right, in plain words.")
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.article}"

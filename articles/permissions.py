@@ -1,6 +1,6 @@
 """Who may do what to which story. The admin asks these; articles.services enforces them.
 
-Model permissions (articles/roles.py) say what a role may do at all; these add the per-story
+Model permissions (editorial/roles.py) say what a role may do at all; these add the per-story
 rule: without `change_any_article` a user edits only their own stories, and only while they
 are drafts or in review. "Own" means filed by them or bylined to the Author linked to them.
 """

@@ -1,5 +1,9 @@
 """Story and photo workflows: the admin, its actions, commands and tests all go through these.
 
+What else a move between statuses sets off (the desk's record of it, the email to the
+editors, the end of a withdrawn story's preview links) the editorial app registers in
+articles.status_changes: this app does not import the one above it.
+
 Each function validates with `full_clean()` before it writes, runs in one transaction and
 saves with `update_fields` where it changes only a few columns, so two editors working on
 different parts of a story never overwrite each other's fields.
@@ -9,27 +13,15 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import reversion
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from core import audit
 
-from . import permissions
-from .models import (
-    PUBLIC_STATUSES,
-    Article,
-    ArticleSlugHistory,
-    Byline,
-    Correction,
-    PreviewLink,
-    StatusChange,
-)
-from .roles import EDITOR
+from . import permissions, status_changes
+from .models import PUBLIC_STATUSES, Article, ArticleSlugHistory, Byline, Correction
 
 # What a reader sees of a story. Changing one of these after publication shows "Updated …".
 READER_VISIBLE_FIELDS = ("headline", "dek", "body", "lead_photo_id", "lead_photo_caption")
@@ -94,53 +86,14 @@ def status_refusal(user: User, stored_status: str | None, new_status: str) -> st
     return None
 
 
-def record_status_change(
-    article: Article, *, from_status: str, by: User, note: str = ""
-) -> StatusChange | None:
-    """Write down a move between statuses; on "in review", tell the editors after commit."""
+def _moved(article: Article, *, from_status: str, by, note: str = "") -> None:
+    """After a move between statuses: audit a move that puts the story on the site or takes
+    it down, and tell the apps that keep the desk's records (articles.status_changes)."""
     if from_status == article.status:
-        return None
-    change = StatusChange.objects.create(
-        article=article,
-        from_status=from_status or "",
-        to_status=article.status,
-        by=_staff(by),
-        note=note[:300],
-    )
+        return
     if action := AUDITED_STATUSES.get(article.status):
-        audit.record(action=action, target=article, actor=_staff(by), article_id=article.pk)
-    if article.status == Article.Status.IN_REVIEW:
-        article_pk, by_pk = article.pk, change.by_id
-        transaction.on_commit(lambda: notify_editors_of_review(article_pk, by_pk))
-    return change
-
-
-def notify_editors_of_review(article_pk: int, by_pk: int | None) -> int:
-    """Email the Editor group that a story awaits review; returns how many were written to."""
-    from django.contrib.auth import get_user_model
-
-    article = Article.objects.filter(pk=article_pk).select_related("section").first()
-    if article is None:
-        return 0
-    users = get_user_model().objects.filter(groups__name=EDITOR, is_active=True)
-    recipients = sorted({email for email in users.values_list("email", flat=True) if email})
-    if not recipients:
-        return 0
-    filer = get_user_model().objects.filter(pk=by_pk).first() if by_pk else None
-    who = (filer.get_full_name() or filer.get_username()) if filer else "Someone"
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "admin:articles_article_change", args=[article.pk]
-    )
-    send_mail(
-        subject=f"For review: {article.headline}",
-        message=(
-            f"{who} has submitted a story for review.\n\n"
-            f"{article.headline}\nSection: {article.section}\n\nOpen it: {link}\n"
-        ),
-        from_email=None,
-        recipient_list=recipients,
-    )
-    return len(recipients)
+        audit.record(action=action, target=article, actor=by, article_id=article.pk)
+    status_changes.announce(article, from_status=from_status, by=by, note=note)
 
 
 def _settle_status(article: Article, *, now: datetime) -> None:
@@ -168,14 +121,14 @@ def save_story(*, article: Article, by: User, note: str = "") -> Article:
     can already see changes in what they read. Bylines, tags and embeds are saved by the
     caller afterwards; `publish()` is the path that insists on a byline.
     """
-    # Every save keeps a revision (articles/revisions.py): inside the admin's own revision
+    # Every save keeps a revision (editorial/revisions.py): inside the admin's own revision
     # block this joins it; called from anywhere else it makes one.
     with reversion.create_revision():
         if _staff(by) is not None and reversion.get_user() is None:
             reversion.set_user(by)
         if not reversion.get_comment():
             reversion.set_comment(note or "Saved.")
-        return _save_story(article=article, by=by, note=note)
+        return _save_story(article=article, by=_staff(by), note=note)
 
 
 def _save_story(*, article: Article, by: User, note: str) -> Article:
@@ -200,11 +153,7 @@ def _save_story(*, article: Article, by: User, note: str) -> Article:
     article.save()
     if before is not None and before.slug != article.slug:
         remember_old_slug(article=article, old_slug=before.slug)
-    if article.status == Article.Status.WITHDRAWN and (
-        before is None or before.status != Article.Status.WITHDRAWN
-    ):
-        end_preview_links(article=article)
-    record_status_change(article, from_status=before.status if before else "", by=by, note=note)
+    _moved(article, from_status=before.status if before else "", by=_staff(by), note=note)
     return article
 
 
@@ -244,7 +193,7 @@ def publish(article: Article, *, by: User, at: datetime | None = None) -> Articl
     article.published_by = _staff(by)
     article.full_clean()
     article.save(update_fields=["status", "publish_at", "published_by", "modified_at"])
-    record_status_change(article, from_status=from_status, by=by)
+    _moved(article, from_status=from_status, by=_staff(by))
     return article
 
 
@@ -257,7 +206,6 @@ def withdraw(article: Article, *, by: User = None, note: str = "") -> Article:
     if _checked(by) and not permissions.can_withdraw(by):
         raise PermissionDenied(NOT_WITHDRAWER_MESSAGE)
     _move_to(article, Article.Status.WITHDRAWN, by=by, note=note)
-    end_preview_links(article=article)
     return article
 
 
@@ -276,7 +224,7 @@ def _move_to(article: Article, status: str, *, by: User, note: str) -> None:
     article.status = status
     article.full_clean()
     article.save(update_fields=["status", "modified_at"])
-    record_status_change(article, from_status=from_status, by=by, note=note)
+    _moved(article, from_status=from_status, by=_staff(by), note=note)
 
 
 @transaction.atomic
@@ -289,7 +237,7 @@ def submit_for_review(article: Article, *, by: User, note: str = "") -> Article:
         raise ValidationError("Only a draft can be submitted for review.", code="not_draft")
     article.status = Article.Status.IN_REVIEW
     article.save(update_fields=["status", "modified_at"])
-    record_status_change(article, from_status=locked.status, by=by, note=note)
+    _moved(article, from_status=locked.status, by=_staff(by), note=note)
     return article
 
 
@@ -355,45 +303,3 @@ def renumber_bylines(*, article: Article) -> list[Byline]:
     if changed:
         Byline.objects.bulk_update(changed, ["position"])
     return bylines
-
-
-@transaction.atomic
-def create_preview_link(
-    *, article: Article, by: User, label: str = "", expires_at: datetime
-) -> PreviewLink:
-    """Make a link that shows one unpublished story without a login.
-
-    Refused (ValidationError, nothing written) for a withdrawn story or an expiry later than
-    PREVIEW_LINK_MAX_DAYS from now. The story row is locked first, so a withdrawal running
-    at the same moment either sees this link and revokes it or is seen here and refuses it.
-    """
-    if _checked(by) and not by.has_perm("articles.add_previewlink"):
-        raise PermissionDenied("You cannot share preview links.")
-    locked = Article.objects.select_for_update().get(pk=article.pk)
-    link = PreviewLink(article=locked, label=label, expires_at=expires_at, created_by=_staff(by))
-    link.full_clean()
-    link.save()
-    audit.record(
-        action=audit.Action.PREVIEW_LINK_CREATED,
-        target=locked,
-        actor=_staff(by),
-        expires_at=expires_at.isoformat(),
-    )
-    return link
-
-
-def end_preview_links(*, article: Article) -> int:
-    """A takedown ends every preview link of the story (the view refuses them as well)."""
-    return revoke_preview_links(article.preview_links.filter(revoked_at=None))
-
-
-def revoke_preview_links(links) -> int:
-    """End preview links at once (the rows stay, as a record of who could read what)."""
-    count = 0
-    for link in links:
-        if link.revoked_at is None:
-            link.revoked_at = timezone.now()
-            link.save(update_fields=["revoked_at"])
-            audit.record(action=audit.Action.PREVIEW_LINK_REVOKED, target=link.article)
-            count += 1
-    return count

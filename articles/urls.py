@@ -3,7 +3,7 @@ story to another section never breaks a link that has already been shared."""
 
 from django.urls import path
 
-from . import feeds, preview, search, views
+from . import feeds, search, views
 
 app_name = "articles"
 
@@ -17,8 +17,6 @@ urlpatterns = [
     path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", search.SearchView.as_view(), name="search"),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
-    # Shared previews of unpublished stories (articles.preview): never cached, noindex.
-    path("preview/<str:signed>/", preview.preview_link_view, name="preview_link"),
     path("story/<slug:slug>/transcript/", views.TranscriptView.as_view(), name="transcript"),
     # RSS 2.0 and Atom feeds: the site, each section, author and tag.
     path("feed/", feeds.StoryFeed(), name="feed"),

@@ -42,7 +42,7 @@ class GoneForWithdrawnMixin:
     story costs no extra lookup.
     """
 
-    # Previews (articles.preview) show a withdrawn story to staff as it was.
+    # Previews (editorial.preview) show a withdrawn story to staff as it was.
     answer_gone = True
 
     def get_object(self, queryset=None):

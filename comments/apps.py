@@ -9,8 +9,14 @@ class CommentsConfig(AppConfig):
         from django.db.models import Q
 
         import pagecache
+        from editorial import roles
 
+        from . import policy
         from .models import Comment
+
+        # Editors moderate (editorial.roles, editorial.policy).
+        roles.grant(roles.EDITOR, roles.crud("comments", "comment", ("change", "delete", "view")))
+        policy.register()
 
         # Only approved comments are on story pages: a flood of pending ones (or a rejection
         # of one) leaves the cache alone; approving or removing one retires it.

@@ -9,9 +9,14 @@ class LiveConfig(AppConfig):
         import pagecache
         from articles.caching import public_story
         from articles.news_feed import register_news_feed
+        from editorial import roles
 
-        from . import feed
+        from . import feed, policy
         from .models import LiveUpdate
+
+        # Editors post and change updates; the policy says where (editorial.policy).
+        roles.grant(roles.EDITOR, roles.crud("live", "liveupdate"))
+        policy.register()
 
         # The home page, the story rail and the News Feed page (articles) read the feed here.
         register_news_feed(entries=feed.feed_entries, page=feed.feed_page)

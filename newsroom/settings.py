@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "staffauth",
     "photos",
     "articles",
+    "editorial",
     "subscriptions",
     "newsletters",
     "popularity",
@@ -477,7 +478,6 @@ MOST_POPULAR_COUNT = env.int("MOST_POPULAR_COUNT", default=5)
 # How often open pages ask for new News Feed items and live updates (seconds).
 NEWS_FEED_POLL_SECONDS = env.int("NEWS_FEED_POLL_SECONDS", default=30)
 LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=15)
-# Comments close this many days after a story's publication; rate limit per client IP.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=14)
 COMMENT_RATE_LIMIT_PER_IP = env.str("COMMENT_RATE_LIMIT_PER_IP", default="5/10m")
 

@@ -41,6 +41,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("", include("live.urls")),
     path("", include("articles.urls")),
+    path("", include("editorial.urls")),
     # Static pages at /<slug>/ (About, Team, Jobs): last, so every other address wins.
     path("", include("pages.urls")),
 ]

@@ -8,7 +8,10 @@ class PagesConfig(AppConfig):
     def ready(self):
         import pagecache
 
+        from . import policy
         from .models import Page, SupportAppeal
+
+        policy.register()
 
         # The More menu and footer list the pages, and the appeal sits under every story.
         pagecache.shown_on_pages(Page)

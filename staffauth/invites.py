@@ -7,7 +7,7 @@ as soon as a password is set (the token hashes the stored password, which then c
 person then signs in on the admin's own sign-in page, where StaffSessionMiddleware asks
 those in a role that STAFF_2FA_REQUIRED_ROLES names to enrol a second factor before anything
 else. The invitation itself (the account, the role, the byline) is made by
-articles.invites.invite_journalist.
+editorial.invites.invite_journalist.
 """
 
 from django.conf import settings

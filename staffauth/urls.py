@@ -51,7 +51,7 @@ urlpatterns = [
     ),
     path("sessions/", views.session_list, name="sessions"),
     path("sessions/end/", views.session_end, name="session_end"),
-    # The invitation link (articles.invites) and the page after choosing a password.
+    # The invitation link (editorial.invites) and the page after choosing a password.
     path("welcome/<uidb64>/<token>/", invites.AcceptInviteView.as_view(), name="invite_accept"),
     path("welcome/done/", invites.InviteDoneView.as_view(), name="invite_done"),
 ]

@@ -47,7 +47,7 @@ def _require(request, action):
 
 
 def may_import(user) -> bool:
-    """Importing changes who is on a list: it takes the change permission (articles/policy.py
+    """Importing changes who is on a list: it takes the change permission (editorial/policy.py
     gives it to the Audience role). The list's "Import CSV" button asks the same question."""
     return user.has_perm("subscriptions.change_subscriber")
 

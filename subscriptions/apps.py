@@ -9,10 +9,27 @@ class SubscriptionsConfig(AppConfig):
         from anymail.signals import tracking
 
         import pagecache
+        from editorial import roles
 
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            policy,
+        )
         from .models import Newsletter
         from .webhooks import handle_tracking_event
+
+        # The audience desk runs subscribers and lists (editorial.roles, editorial.policy).
+        roles.grant(
+            roles.AUDIENCE,
+            [
+                *roles.crud("subscriptions", "subscriber"),
+                *roles.crud("subscriptions", "subscription"),
+                "subscriptions.view_consentevent",
+                *roles.crud("subscriptions", "suppression"),
+                *roles.crud("subscriptions", "newsletter"),
+            ],
+        )
+        policy.register()
 
         # Signup boxes on every page offer newsletters (by section: its sections count too),
         # and the newsletter pages list them.

@@ -1,4 +1,4 @@
-"""Reporter, Editor and Audience groups with their permissions (articles/roles.py).
+"""Reporter, Editor and Audience groups with their permissions (editorial/roles.py now).
 
 Creates the permissions first: on a fresh database Django only adds them after the whole
 migrate run, too late for a group to be given them here.
@@ -8,7 +8,7 @@ from django.db import migrations
 
 
 def sync_roles(apps, schema_editor):
-    from articles.roles import sync_roles
+    from editorial.roles import sync_roles
 
     sync_roles(apps)
 

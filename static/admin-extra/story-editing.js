@@ -1,4 +1,4 @@
-// Safe editing on the story form (articles/admin_editing.py): a heartbeat that tells the
+// Safe editing on the story form (editorial/admin/editing.py): a heartbeat that tells the
 // server this story is open and shows who else has it open, and an autosave of what is typed
 // every 30 s into a recovery copy (never over the story). Settings come from data- attributes
 // on #story-editing and the JSON block #autosaved-fields; no inline script, so the admin's
@@ -67,7 +67,7 @@
   function startAutosave(root, form) {
     const url = root.dataset.autosaveUrl;
     const status = document.getElementById("autosave-status");
-    // The fields to save: articles/editing.py AUTOSAVED_FIELDS, written into the page.
+    // The fields to save: editorial/editing.py AUTOSAVED_FIELDS, written into the page.
     const fieldList = document.getElementById("autosaved-fields");
     if (!url || !fieldList) return;
     const autosaved = JSON.parse(fieldList.textContent);

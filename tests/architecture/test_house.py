@@ -20,8 +20,6 @@ MAX_APP_SHARE = 0.25
 PROJECT_MODULES = {"__init__.py", "settings.py", "urls.py", "wsgi.py", "asgi.py"}
 # Python files at the top of the repository that are tools, not production code.
 TOP_LEVEL_TOOLS = {"manage.py", "conftest.py"}
-# The app another branch is splitting; its own checks below are strict xfails.
-IN_PROGRESS = "articles"
 
 
 def lines(path: Path) -> int:
@@ -63,22 +61,8 @@ def module_sizes():
     }
 
 
-def _too_long(in_progress: bool):
-    return {
-        path: count
-        for path, count in module_sizes().items()
-        if count > MAX_MODULE_LINES and path.startswith(IN_PROGRESS + "/") == in_progress
-    }
-
-
 def test_no_module_over_500_lines():
-    too_long = _too_long(in_progress=False)
-    assert not too_long, f"Split these by concept (at most {MAX_MODULE_LINES}): {too_long}"
-
-
-@pytest.mark.xfail(strict=True, reason="articles split in progress (i-moves)")
-def test_no_articles_module_over_500_lines():
-    too_long = _too_long(in_progress=True)
+    too_long = {path: count for path, count in module_sizes().items() if count > MAX_MODULE_LINES}
     assert not too_long, f"Split these by concept (at most {MAX_MODULE_LINES}): {too_long}"
 
 
@@ -91,17 +75,10 @@ def app_shares():
     return {app: count / total for app, count in per_app.items()}
 
 
-def test_no_app_but_articles_over_a_quarter_of_the_code():
+def test_no_app_over_a_quarter_of_the_code():
     shares = app_shares()
     big = {app: f"{share:.0%}" for app, share in shares.items() if share > MAX_APP_SHARE}
-    big.pop(IN_PROGRESS, None)
     assert not big, f"Cut these apps by concept (at most a quarter each): {big}"
-
-
-@pytest.mark.xfail(strict=True, reason="articles split in progress (i-moves)")
-def test_articles_holds_at_most_a_quarter_of_the_code():
-    share = app_shares().get(IN_PROGRESS, 0)
-    assert share <= MAX_APP_SHARE, f"{IN_PROGRESS} holds {share:.0%} of the apps' code"
 
 
 def test_the_counts_see_a_long_module_and_a_stray_file(monkeypatch, tmp_path):
@@ -131,7 +108,7 @@ def test_the_counts_see_a_long_module_and_a_stray_file(monkeypatch, tmp_path):
     with pytest.raises(AssertionError, match="core/long.py"):
         test_no_module_over_500_lines()
     with pytest.raises(AssertionError, match="core"):
-        test_no_app_but_articles_over_a_quarter_of_the_code()
+        test_no_app_over_a_quarter_of_the_code()
     test_no_production_code_outside_apps()
     (tmp_path / "newsroom" / "middleware.py").write_text("")
     with pytest.raises(AssertionError, match="newsroom/middleware.py"):

@@ -32,7 +32,7 @@ Not checked, on purpose:
 - templates: they may use any app's template tags (DESIGN.md); URL names in `reverse()`
   (namespaces, not app labels) fail loudly on their own when an app is missing.
 - names built at run time: an f-string, a join, or a bare app label passed to a helper
-  (`_crud("newsletters", "issuestory")` in articles/roles.py), and reverse relations
+  (`roles.crud("newsletters", "issuestory")` in newsletters/apps.py), and reverse relations
   (`subscriber.deliveries`). Review catches those; the test catches what can be read.
 
 An app listed below that does not exist (yet) is fine; an app that exists and is not listed
@@ -191,10 +191,6 @@ def test_every_app_has_a_layer():
     )
 
 
-# Apps whose known violations another branch is removing: checked on their own, below.
-IN_PROGRESS = {"articles"}
-
-
 def _report(found):
     return "An app references its own layer or one above it:\n" + "\n".join(
         f"  {ref}  (layer {LAYER_OF[ref.path.split('/')[0]]} -> {ref.target}, layer "
@@ -204,15 +200,7 @@ def _report(found):
 
 
 def test_apps_import_only_apps_below_them():
-    found = [ref for ref in all_violations() if ref.path.split("/")[0] not in IN_PROGRESS]
-    assert not found, _report(found)
-
-
-@pytest.mark.xfail(strict=True, reason="articles split in progress (i-moves)")
-def test_articles_imports_only_apps_below_it():
-    """Strict: once the split removes the last violation this passes, XPASS fails the run,
-    and IN_PROGRESS and this marker go."""
-    found = [ref for ref in all_violations() if ref.path.split("/")[0] in IN_PROGRESS]
+    found = all_violations()
     assert not found, _report(found)
 
 

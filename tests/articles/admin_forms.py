@@ -60,7 +60,7 @@ def story_form_data(
             data[name] = value
     data.update(formset_data("bylines", list(bylines), initial=initial_bylines))
     data.update(formset_data("embeds", list(embeds), initial=initial_embeds))
-    # The corrections inline (articles/admin_workflow.py) on an existing story's form.
+    # The corrections inline (editorial/admin/workflow.py) on an existing story's form.
     data.update(formset_data("corrections", []))
     return data
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from articles import editing
-from articles.models import Article, AutosaveDraft
+from articles.models import Article
+from editorial import editing
+from editorial.models import AutosaveDraft
 from tests.articles.workflow_helpers import change_form_data, roles  # noqa: F401
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory
 

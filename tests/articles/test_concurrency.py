@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles import editing, revisions
 from articles.models import Article
+from editorial import editing, revisions
 from tests.articles.workflow_helpers import change_form_data, make_user, roles  # noqa: F401
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory
 

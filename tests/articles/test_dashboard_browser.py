@@ -8,7 +8,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.utils import timezone
 
-from articles.roles import EDITOR
+from editorial.roles import EDITOR
 from tests.articles.workflow_helpers import PASSWORD, make_user
 from tests.browser_utils import chromium, screenshot, serve_site_only
 from tests.factories import ArticleFactory, AuthorFactory

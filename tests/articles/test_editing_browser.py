@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from articles import editing
-from articles.models import Article, AutosaveDraft
+from articles.models import Article
+from editorial import editing
+from editorial.models import AutosaveDraft
 from tests.browser_utils import DESKTOP, chromium, serve_site_only
 from tests.factories import ArticleFactory, AuthorFactory, BylineFactory
 

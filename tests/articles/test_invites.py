@@ -15,8 +15,8 @@ from freezegun import freeze_time
 
 from articles import permissions
 from articles.models import Author
-from articles.roles import EDITOR, REPORTER
 from core.models import AuditEntry
+from editorial.roles import EDITOR, REPORTER
 from tests.articles.workflow_helpers import make_user, role_group
 from tests.factories import ArticleFactory, AuthorFactory
 

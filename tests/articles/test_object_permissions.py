@@ -8,7 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from taggit.models import Tag
 
-from articles.models import Article, PreviewLink
+from articles.models import Article
+from editorial.models import PreviewLink
 from photos import services as photo_services
 from tests.articles.admin_forms import embed_row, formset_data
 from tests.articles.workflow_helpers import change_form_data, roles  # noqa: F401

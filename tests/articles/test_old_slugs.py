@@ -114,7 +114,7 @@ def test_renaming_in_the_admin_keeps_the_old_address(admin_client, client):
 def test_editors_see_old_addresses_in_the_admin_and_can_free_one(client, django_user_model):
     from django.urls import reverse
 
-    from articles.roles import EDITOR, REPORTER
+    from editorial.roles import EDITOR, REPORTER
     from tests.articles.workflow_helpers import make_user
 
     story = ArticleFactory(slug="ferry-timetable", headline="Ferry timetable changes")

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from articles.models import Article
-from articles.roles import ROLE_PERMISSIONS, sync_roles
+from editorial.roles import ROLE_PERMISSIONS, sync_roles
 from tests.articles.admin_forms import ADD_STORY_URL, byline_row, local_split, story_form_data
 from tests.articles.workflow_helpers import change_form_data, roles  # noqa: F401
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 
-from articles import services
-from articles.models import PreviewLink
+from editorial import preview
+from editorial.models import PreviewLink
 from tests.articles.workflow_helpers import roles  # noqa: F401
 from tests.factories import ArticleFactory
 
@@ -104,7 +104,7 @@ def test_revoked_link_stops_at_once(client, roles, draft):
     assert client.get(link.get_absolute_url()).status_code == 200
     client.force_login(roles["editor"])
     client.post(
-        "/admin/articles/previewlink/",
+        "/admin/editorial/previewlink/",
         {"action": "revoke", "_selected_action": [link.pk]},
     )
     client.logout()
@@ -143,7 +143,7 @@ def test_tampered_links_are_refused(client, draft, mangle):
 def test_deleted_story_link_and_unknown_token(client, draft):
     link = PreviewLink.objects.create(article=draft)
     url = link.get_absolute_url()
-    services.revoke_preview_links([link])
+    preview.revoke_preview_links([link])
     link.delete()
     assert client.get(url).status_code == 404
 
@@ -193,7 +193,7 @@ def test_the_story_page_lists_its_live_links_with_a_copy_button(client, roles, d
     )
     legal = PreviewLink.objects.get(label="Legal")
     revoked = PreviewLink.objects.create(article=draft, label="Revoked one")
-    services.revoke_preview_links(PreviewLink.objects.filter(pk=revoked.pk))
+    preview.revoke_preview_links(PreviewLink.objects.filter(pk=revoked.pk))
     PreviewLink.objects.create(
         article=draft, label="Ended one", expires_at=timezone.now() - timedelta(minutes=1)
     )

@@ -4,8 +4,8 @@ the address on the clipboard, with no script error and nothing the CSP refuses."
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import PreviewLink
-from articles.roles import EDITOR
+from editorial.models import PreviewLink
+from editorial.roles import EDITOR
 from tests.articles.workflow_helpers import PASSWORD, make_user
 from tests.browser_utils import DESKTOP, chromium, serve_site_only
 from tests.factories import ArticleFactory

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import revisions, services
+from articles import services
 from articles.models import Article
+from editorial import revisions
 from tests.articles.workflow_helpers import change_form_data, roles  # noqa: F401
 from tests.factories import ArticleFactory, AuthorFactory, RelatedEmbedFactory
 

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from articles import services
 from articles.models import Article, Byline
-from articles.roles import EDITOR
+from editorial.roles import EDITOR
 from photos import services as photo_services
 from photos.models import Photo
 from tests.articles.workflow_helpers import role_group

@@ -1,4 +1,5 @@
-"""One definition of the statuses readers' rules rest on: articles.models.PUBLIC_STATUSES.
+"""One definition of the statuses readers' rules rest on: PUBLIC_STATUSES, in
+articles/publication.py (imported by articles.models, where most code takes it from).
 
 Code that means "published or scheduled" says so through that constant or the queryset
 methods built on it (`released()`, `published()`, `scheduled()`); a pair of its own, in any
@@ -37,4 +38,4 @@ def files_defining_the_pair():
 
 
 def test_only_the_models_define_which_statuses_are_public():
-    assert files_defining_the_pair() == {"articles/models.py"}
+    assert files_defining_the_pair() == {"articles/publication.py"}

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, PreviewLink
-from articles.workflow_models import default_preview_expiry
+from articles.models import Article
+from editorial import preview
+from editorial.models import PreviewLink, default_preview_expiry
 from tests.articles.test_preview import assert_private
 from tests.articles.workflow_helpers import roles  # noqa: F401
 from tests.factories import ArticleFactory, BylineFactory
@@ -126,7 +127,7 @@ def test_no_link_can_be_made_for_a_withdrawn_story(roles, story):
     before = link_state()
 
     with pytest.raises(ValidationError, match="withdrawn"):
-        services.create_preview_link(
+        preview.create_preview_link(
             article=story, by=roles["editor"], label="Legal", expires_at=default_preview_expiry()
         )
     with pytest.raises(ValidationError, match="withdrawn"):
@@ -159,7 +160,7 @@ def test_link_admin_add_form_refuses_a_withdrawn_story(client, roles, story):
     later = timezone.localtime() + timedelta(days=1)
 
     response = client.post(
-        "/admin/articles/previewlink/add/",
+        "/admin/editorial/previewlink/add/",
         {
             "article": story.pk,
             "label": "Legal review",
@@ -197,7 +198,7 @@ def test_the_model_caps_expiry(settings, story):
 def test_the_service_caps_expiry(roles, story):
     before = link_state()
     with pytest.raises(ValidationError):
-        services.create_preview_link(
+        preview.create_preview_link(
             article=story,
             by=roles["editor"],
             label="",
@@ -205,7 +206,7 @@ def test_the_service_caps_expiry(roles, story):
         )
     assert link_state() == before
 
-    link = services.create_preview_link(
+    link = preview.create_preview_link(
         article=story,
         by=roles["editor"],
         label="Legal",
@@ -248,7 +249,7 @@ def test_link_admin_refuses_to_extend_past_the_cap(client, roles, story):
     def post(expires):
         expires = timezone.localtime(expires)
         return client.post(
-            f"/admin/articles/previewlink/{link.pk}/change/",
+            f"/admin/editorial/previewlink/{link.pk}/change/",
             {
                 "article": story.pk,
                 "label": "Legal, extended",

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, StatusChange
+from articles.models import Article
+from editorial.models import StatusChange
 from tests.articles.workflow_helpers import change_form_data, roles  # noqa: F401
 from tests.factories import ArticleFactory, AuthorFactory
 

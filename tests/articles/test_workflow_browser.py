@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
-from articles.roles import EDITOR, REPORTER
+from editorial.roles import EDITOR, REPORTER
 from tests.articles.workflow_helpers import role_group
 from tests.browser_utils import DESKTOP, chromium, screenshot, serve_site_only
 from tests.factories import AuthorFactory, SectionFactory

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import Group
 
-from articles.roles import AUDIENCE, EDITOR, REPORTER, sync_roles
+from editorial.roles import AUDIENCE, EDITOR, REPORTER, sync_roles
 from tests.factories import AuthorFactory
 
 PASSWORD = "desk-password-1"

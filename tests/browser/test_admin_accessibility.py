@@ -13,7 +13,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.utils import timezone
 
-from articles.roles import EDITOR, REPORTER
+from editorial.roles import EDITOR, REPORTER
 from tests.articles.workflow_helpers import PASSWORD, make_user
 from tests.browser.tools import axe_violations
 from tests.browser_utils import DESKTOP, chromium, screenshot, serve_site_only

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services as story_services
-from articles.models import Article, PreviewLink
-from articles.roles import EDITOR, REPORTER
+from articles.models import Article
 from core import audit
 from core.models import AuditEntry
+from editorial import preview
+from editorial.models import PreviewLink
+from editorial.roles import EDITOR, REPORTER
 from subscriptions import erasure as subscriber_erasure
 from subscriptions import services as subscriber_services
 from tests.articles.workflow_helpers import PASSWORD, make_user, role_group
@@ -146,7 +148,7 @@ def test_preview_link_creation_and_revocation_each_leave_one_entry(chief, client
     assert created.one(audit.Action.PREVIEW_LINK_CREATED).actor == chief
 
     with NewEntries() as revoked:
-        story_services.revoke_preview_links(PreviewLink.objects.filter(article=story))
+        preview.revoke_preview_links(PreviewLink.objects.filter(article=story))
     assert revoked.one(audit.Action.PREVIEW_LINK_REVOKED).target == str(story)
 
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
 
-from articles.models import PreviewLink
+from editorial.models import PreviewLink
 from pagecache.store import copies
 from tests.articles.reader_helpers import full_story
 from tests.articles.workflow_helpers import roles  # noqa: F401

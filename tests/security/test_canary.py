@@ -21,7 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Correction, PreviewLink
+from articles.models import Article, Correction
+from editorial.models import PreviewLink
 from live.models import LiveUpdate
 from newsletters.models import IssueStory, NewsletterIssue
 from pages.models import Page
@@ -47,7 +48,7 @@ SKIPPED_PREFIXES = {
 }
 # Named patterns that are not public pages, each with why.
 SKIPPED = {
-    "articles:preview_link": "the shared preview itself (asserted to show the draft)",
+    "editorial:preview_link": "the shared preview itself (asserted to show the draft)",
     "subscriptions:confirm": "a per-subscriber signed link",
     "subscriptions:unsubscribe": "a per-subscriber signed link",
     "subscriptions:resubscribe": "a per-subscriber signed link",

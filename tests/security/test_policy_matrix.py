@@ -1,5 +1,5 @@
 """Every admin URL pattern and bulk action, for every role, against an object in every state,
-by GET and by POST, answers as the policy table (articles/policy.py) says; every refusal
+by GET and by POST, answers as the policy table (editorial/policy.py) says; every refusal
 changes nothing (row counts of every table, the target rows, the mail outbox).
 
 The URLs come from the resolver (admin.site.get_urls() and each ModelAdmin's get_urls()), so
@@ -35,12 +35,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from reversion.models import Version
 
-from articles import policy
-from articles.models import Article, ArticleSlugHistory, PreviewLink
-from articles.policy import ANY, ROLES, STORY_STATES
-from articles.roles import EDITOR, REPORTER
+from articles.models import Article, ArticleSlugHistory
 from comments.models import Comment
 from core.models import AuditEntry
+from editorial import policy
+from editorial.models import PreviewLink
+from editorial.policy import ANY, ROLES, STORY_STATES
+from editorial.roles import EDITOR, REPORTER
 from newsletters.models import Delivery
 from pages.models import Page, SupportAppeal
 from popularity.models import ArticleDailyViews
@@ -160,7 +161,7 @@ def build_world(world):
             created_by=article.created_by,
             authors=[author],
         )
-        _set(world, "articles.previewlink", state, PreviewLink.objects.create(article=article))
+        _set(world, "editorial.previewlink", state, PreviewLink.objects.create(article=article))
         _set(
             world,
             "articles.articleslughistory",
@@ -373,7 +374,7 @@ def plan(world):
         elif suffix in STANDARD:
             model, (get_action, post_action) = label, STANDARD[suffix]
         else:
-            unfilled.append(f"{prefix}{pattern.pattern} ({name}): not in articles.policy.VIEWS")
+            unfilled.append(f"{prefix}{pattern.pattern} ({name}): not in editorial.policy.VIEWS")
             continue
         requests += _model_requests(world, label, model, prefix, pattern, get_action, post_action,
                                     unfilled)  # fmt: skip
@@ -426,7 +427,7 @@ def _view_on_site_requests(world):
 AUTOCOMPLETE_SOURCES = [
     ("articles", "relatedembed", "target_article"),
     ("comments", "comment", "article"),
-    ("articles", "previewlink", "article"),
+    ("editorial", "previewlink", "article"),
 ]
 
 
@@ -540,7 +541,7 @@ def _action_requests(world, unfilled):
         for _func, name, _description in model_admin._get_base_actions():
             action = policy.ACTIONS.get((label, name), policy.ACTIONS.get(name))
             if action is None:
-                unfilled.append(f"{url} action {name}: not in articles.policy.ACTIONS")
+                unfilled.append(f"{url} action {name}: not in editorial.policy.ACTIONS")
                 continue
             for state, obj in world.objects.get(label, {}).items():
                 data = {"action": name, "index": "0", "_selected_action": [obj.pk], "post": "yes",

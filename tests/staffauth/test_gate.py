@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.roles import EDITOR, REPORTER
 from core.models import AuditEntry
+from editorial.roles import EDITOR, REPORTER
 from staffauth.middleware import SEEN_SESSION_KEY
 from staffauth.models import StaffSession
 from tests.articles.workflow_helpers import PASSWORD, make_user

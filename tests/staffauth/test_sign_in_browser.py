@@ -10,8 +10,8 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from articles.roles import EDITOR
 from core.models import AuditEntry
+from editorial.roles import EDITOR
 from tests.articles.workflow_helpers import role_group
 from tests.browser_utils import DESKTOP, chromium, screenshot
 

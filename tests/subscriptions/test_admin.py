@@ -243,7 +243,7 @@ def test_staff_without_permission_cannot_import(client, django_user_model, newsl
 
 
 def test_the_list_offers_the_importer_to_those_who_may_import(client, django_user_model):
-    """The "Import CSV" button follows the import view's own rule (articles/policy.py): the
+    """The "Import CSV" button follows the import view's own rule (editorial/policy.py): the
     Audience role sees it; someone who may only view subscribers does not."""
     audience = make_user(django_user_model, "ada", role="Audience")
     viewer = django_user_model.objects.create_user("vic", is_staff=True)

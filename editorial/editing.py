@@ -1,7 +1,7 @@
 """Safe editing of one story by several people: who has it open, autosaved recovery copies,
 and the check that refuses a save made on top of someone else's.
 
-The admin (articles/admin_editing.py) and its script (static/admin-extra/story-editing.js)
+The admin (editorial/admin/editing.py) and its script (static/admin-extra/story-editing.js)
 call these; tests call them directly. The script learns AUTOSAVED_FIELDS from the page.
 """
 
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.utils import edit_string_for_tags, parse_tags
 
-from .editing_models import AutosaveDraft
+from .models import AutosaveDraft
 
 # The browser says "still here" every PRESENCE_HEARTBEAT_SECONDS; someone not heard from for
 # PRESENCE_TIMEOUT_SECONDS has closed the story (or their laptop).
@@ -155,7 +155,7 @@ def edit_token(article) -> str:
 
 
 def current_token(article_id) -> str:
-    from .models import Article
+    from articles.models import Article
 
     modified = Article.objects.filter(pk=article_id).values_list("modified_at", flat=True).first()
     return modified.isoformat() if modified else ""

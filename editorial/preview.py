@@ -7,15 +7,22 @@ and marked private (pagecache.private), so they neither read nor write any share
 block or data: a draft, its address or its token can never end up in a shared copy.
 """
 
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
 from django.core.signing import BadSignature, Signer
+from django.db import transaction
 from django.db.models import Prefetch
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from articles.models import Article, RelatedEmbed
+from articles.views import ArticleDetailView
+from core import audit
 from pagecache.private import mark_private, private_view
 
-from .models import Article, PreviewLink, RelatedEmbed
-from .views import ArticleDetailView
+from .models import PreviewLink
 
 
 def private_headers(response):
@@ -80,7 +87,56 @@ def preview_link_view(request, signed):
 
 def _unavailable(request, message, *, status):
     response = TemplateResponse(
-        request, "articles/preview_unavailable.html", {"message": message}, status=status
+        request, "editorial/preview_unavailable.html", {"message": message}, status=status
     )
     response.render()
     return private_headers(response)
+
+
+# --- Making and ending preview links ------------------------------------------------------
+
+
+@transaction.atomic
+def create_preview_link(
+    *, article: Article, by, label: str = "", expires_at: datetime
+) -> PreviewLink:
+    """Make a link that shows one unpublished story without a login.
+
+    Refused (ValidationError, nothing written) for a withdrawn story or an expiry later than
+    PREVIEW_LINK_MAX_DAYS from now. The story row is locked first, so a withdrawal running
+    at the same moment either sees this link and revokes it or is seen here and refuses it.
+    """
+    if _staff(by) is not None and not by.has_perm("editorial.add_previewlink"):
+        raise PermissionDenied("You cannot share preview links.")
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    link = PreviewLink(article=locked, label=label, expires_at=expires_at, created_by=_staff(by))
+    link.full_clean()
+    link.save()
+    audit.record(
+        action=audit.Action.PREVIEW_LINK_CREATED,
+        target=locked,
+        actor=_staff(by),
+        expires_at=expires_at.isoformat(),
+    )
+    return link
+
+
+def end_preview_links(*, article: Article) -> int:
+    """A takedown ends every preview link of the story (the view refuses them as well)."""
+    return revoke_preview_links(article.preview_links.filter(revoked_at=None))
+
+
+def revoke_preview_links(links) -> int:
+    """End preview links at once (the rows stay, as a record of who could read what)."""
+    count = 0
+    for link in links:
+        if link.revoked_at is None:
+            link.revoked_at = timezone.now()
+            link.save(update_fields=["revoked_at"])
+            audit.record(action=audit.Action.PREVIEW_LINK_REVOKED, target=link.article)
+            count += 1
+    return count
+
+
+def _staff(user):
+    return user if user is not None and user.is_authenticated else None

@@ -2,7 +2,7 @@
 
 A revision is one whole story as it was saved: the article row *and* its bylines, related
 embeds and tags (reversion's `follow`), stored together, so restoring brings them all back.
-Registered in ArticlesConfig.ready().
+Registered in EditorialConfig.ready().
 """
 
 import difflib
@@ -41,7 +41,7 @@ NOT_VERSIONED = ("search_vector", "reading_minutes", "modified_at")
 
 
 def register_models():
-    from .models import Article, Byline, RelatedEmbed
+    from articles.models import Article, Byline, RelatedEmbed
 
     if reversion.is_registered(Article):
         return
@@ -77,7 +77,7 @@ def describe(version) -> str:
 
 def snapshot(version) -> dict:
     """What an editor compares: the text, plus bylines, tags and embeds, from one revision."""
-    from .models import Author, Byline, RelatedEmbed
+    from articles.models import Author, Byline, RelatedEmbed
 
     fields = version.field_dict
     related = list(version.revision.version_set.select_related("content_type"))
@@ -183,8 +183,8 @@ def restore(*, article, version, by):
     The text and filing fields come back, and so do exactly the bylines, embeds and tags the
     revision had; the status, publish time and curation stay as they are now.
     """
-    from .models import Byline, RelatedEmbed
-    from .services import renumber_bylines, save_story
+    from articles.models import Byline, RelatedEmbed
+    from articles.services import renumber_bylines, save_story
 
     fields = version.field_dict
     for name in RESTORED_FIELDS:

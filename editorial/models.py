@@ -1,6 +1,8 @@
-"""Editorial workflow records: status changes, preview links and public corrections.
+"""The desk's records about a story: its moves between statuses, the preview links that show
+it before it is out, and the recovery copies the story form autosaves.
 
-Kept out of articles/models.py (imported at its end) so the story model stays readable.
+They moved here from articles and keep their tables (`articles_statuschange`, ...; see
+editorial/migrations/0001_initial.py): content types, permissions and history kept their ids.
 """
 
 import secrets
@@ -28,6 +30,7 @@ class StatusChange(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        db_table = "articles_statuschange"
         ordering = ["-at", "-pk"]
         verbose_name = "status change"
 
@@ -35,7 +38,7 @@ class StatusChange(models.Model):
         return f"{self.from_status or 'new'} → {self.to_status}"
 
     def _label(self, value):
-        from .models import Article
+        from articles.models import Article
 
         return dict(Article.Status.choices).get(value, value or "New")
 
@@ -102,6 +105,7 @@ class PreviewLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "articles_previewlink"
         ordering = ["-created_at"]
         verbose_name = "preview link"
 
@@ -109,14 +113,14 @@ class PreviewLink(models.Model):
         return self.label or f"Preview of {self.article}"
 
     def get_absolute_url(self):
-        return reverse("articles:preview_link", kwargs={"signed": self.signed_value()})
+        return reverse("editorial:preview_link", kwargs={"signed": self.signed_value()})
 
     @property
     def is_active(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
     def clean(self):
-        from .models import Article
+        from articles.models import Article
 
         errors = {}
         # The stored status, not the caller's copy: a story withdrawn a moment ago counts.
@@ -130,33 +134,39 @@ class PreviewLink(models.Model):
     def signed_value(self):
         from django.core.signing import Signer
 
+        # The salt it was made with when the model lived in articles: shared links stay valid.
         return Signer(salt="articles.preview").sign(self.token)
 
 
-class Correction(models.Model):
-    class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        UPDATE = "update", "Update"
+class AutosaveDraft(models.Model):
+    """What one editor had typed into one story form, saved every 30 s by the browser.
 
-    article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="corrections"
+    Never written over the story itself: after a crash or a closed tab the form offers to
+    put it back, and it is deleted once the story is saved normally. `story_key` is the
+    story's id, or "new" for the add form (one unsaved new story per editor).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="autosave_drafts"
     )
-    kind = models.CharField(max_length=12, choices=Kind, default=Kind.CORRECTION)
-    text = models.TextField(help_text="What was wrong and what is right, in plain words.")
-    published_at = models.DateTimeField(default=timezone.now, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    story_key = models.CharField(max_length=20)
+    article = models.ForeignKey(
+        "articles.Article",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
+        on_delete=models.CASCADE,
+        related_name="autosave_drafts",
     )
+    # {"headline": "...", "dek": "...", "body": "...", ...}: form field names to values.
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["published_at", "pk"]
-        verbose_name = "correction or update"
-        verbose_name_plural = "corrections and updates"
+        db_table = "articles_autosavedraft"
+        verbose_name = "autosaved recovery copy"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "story_key"], name="autosave_one_per_story")
+        ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on {self.article}"
+        return f"Recovery copy of {self.story_key} for {self.user_id}"

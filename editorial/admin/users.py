@@ -12,8 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .invites import STAFF_ROLES, invite_journalist
-from .models import Author
+from articles.models import Author
+
+from ..invites import STAFF_ROLES, invite_journalist
 
 User = get_user_model()
 

@@ -3,7 +3,7 @@ made on top of someone else's, "who else has this open", and autosaved recovery 
 
 Mixed into ArticleAdmin (articles/admin.py) in front of the workflow layer, so every admin
 save of a story runs inside one reversion revision that also holds its bylines, embeds and
-tags (articles/revisions.py). The browser side is static/admin-extra/story-editing.js.
+tags (editorial/revisions.py). The browser side is static/admin-extra/story-editing.js.
 """
 
 import reversion
@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
-from . import editing, revisions
-from .models import Article
+from articles.models import Article
+
+from .. import editing, revisions
 
 EDIT_TOKEN_FIELD = "_opened_at"
 CONFLICT_SEEN_FIELD = "_conflict_seen"

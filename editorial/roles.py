@@ -2,9 +2,11 @@
 
 `sync_roles()` makes every group hold exactly the permissions listed here (creating missing
 permissions first), so running it again is harmless and a change to this file reaches the
-database on the next `migrate` (articles.apps connects it to post_migrate; the data migration
-0006 runs it on a fresh database). What a role may do to *which* story (a Reporter only their
-own drafts) is decided in articles.permissions; these lists are the coarse layer under it.
+database on the next `migrate` (editorial.apps connects it to post_migrate; articles' data
+migration 0006 runs it on a fresh database). Apps above this one add what a role may do with
+their models by `grant()` in their ready(). What a role may do to *which* story (a Reporter
+only their own drafts) is decided in articles.permissions; these lists are the coarse layer
+under it.
 """
 
 REPORTER = "Reporter"
@@ -26,7 +28,7 @@ ROLE_PERMISSIONS = {
         *_crud("photos", "photo", ("add", "change", "view")),
         "articles.view_section",
         "articles.view_author",
-        "articles.view_statuschange",
+        "editorial.view_statuschange",
         "articles.view_correction",
         "taggit.view_tag",
         "taggit.add_tag",
@@ -42,26 +44,30 @@ ROLE_PERMISSIONS = {
         *_crud("articles", "section"),
         *_crud("articles", "author"),
         *_crud("articles", "correction"),
-        *_crud("articles", "previewlink"),
+        *_crud("editorial", "previewlink"),
         *_crud("articles", "articleslughistory", ("view", "delete")),
-        "articles.view_statuschange",
+        "editorial.view_statuschange",
         "articles.view_articleslughistory",
         *_crud("taggit", "tag"),
-        *_crud("live", "liveupdate"),
-        *_crud("comments", "comment", ("change", "delete", "view")),
     ],
-    AUDIENCE: [
-        *_crud("subscriptions", "subscriber"),
-        *_crud("subscriptions", "subscription"),
-        "subscriptions.view_consentevent",
-        *_crud("subscriptions", "suppression"),
-        *_crud("subscriptions", "newsletter"),
-        *_crud("newsletters", "newsletterissue"),
-        *_crud("newsletters", "issuestory"),
-        "newsletters.view_delivery",
-        "newsletters.send_newsletterissue",
-    ],
+    # The audience desk's permissions are all of apps above this one: they grant them.
+    AUDIENCE: [],
 }
+
+
+def grant(role: str, permissions: list[str]) -> None:
+    """What an app above this one lets `role` do with its models ("app.codename"), called
+    from its ready(): live lets editors post updates, subscriptions lets the audience desk
+    run its lists. The next `migrate` (or `sync_roles()`) gives the group exactly these."""
+    if role not in ROLE_PERMISSIONS:
+        raise ValueError(f"Unknown role {role!r}: the roles are {', '.join(ROLE_PERMISSIONS)}.")
+    held = ROLE_PERMISSIONS[role]
+    held += [perm for perm in permissions if perm not in held]
+
+
+def crud(app, model, actions=("add", "change", "delete", "view")):
+    """["app.add_model", "app.change_model", ...]: the standard permissions of one model."""
+    return _crud(app, model, actions)
 
 
 def _ensure_permissions(apps):
@@ -102,7 +108,7 @@ def sync_roles(apps=None, schema_editor=None, *, create=True):
 
 def sync_roles_after_migrate(sender, app_config=None, using="default", apps=None, **kwargs):
     """post_migrate: keep the groups in step (also after a test database flush)."""
-    if sender.label != "articles" or apps is None:
+    if sender.label != "editorial" or apps is None:
         return
     # By label: the migration state's apps name their configs by label only, so
     # is_installed("django.contrib.auth") is False there and the sync never ran after migrate.

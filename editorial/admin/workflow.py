@@ -18,17 +18,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from articles import permissions, services
+from articles.models import Article, Correction, records_kept_on_delete
 from core.people import display_name
 
-from . import permissions, services
-from .forms import PreviewLinkForm
-from .models import (
-    Article,
-    Correction,
-    PreviewLink,
-    StatusChange,
-    records_kept_on_delete,
-)
+from .. import preview
+from ..forms import PreviewLinkForm
+from ..models import PreviewLink, StatusChange
 
 # Fields only an editor may change (curation and the publish time).
 EDITOR_ONLY_FIELDS = (
@@ -209,7 +205,7 @@ class WorkflowAdminMixin:
         ]
 
     def preview_view(self, request, pk):
-        from .preview import render_preview
+        from ..preview import render_preview
 
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET"])
@@ -224,14 +220,14 @@ class WorkflowAdminMixin:
         """The story page's link form posts here. Refused (the form again, with the reason
         and what was typed; nothing written) for a withdrawn story or a duration past
         PREVIEW_LINK_MAX_DAYS."""
-        if not request.user.has_perm("articles.add_previewlink"):
+        if not request.user.has_perm("editorial.add_previewlink"):
             raise PermissionDenied
         article = get_object_or_404(Article, pk=pk)
         form = PreviewLinkForm(request.POST if request.method == "POST" else None)
         if form.is_valid():
             hours = form.cleaned_data["hours"]
             try:
-                link = services.create_preview_link(
+                link = preview.create_preview_link(
                     article=article,
                     by=request.user,
                     label=form.cleaned_data["label"],
@@ -266,7 +262,7 @@ class WorkflowAdminMixin:
         """The story's preview links still working, newest first, each with the address to
         copy: a link shown once in a message is found again here (editors only, as the
         links are credentials)."""
-        if article is None or not request.user.has_perm("articles.view_previewlink"):
+        if article is None or not request.user.has_perm("editorial.view_previewlink"):
             return []
         links = article.preview_links.filter(
             revoked_at__isnull=True, expires_at__gt=timezone.now()
@@ -289,7 +285,7 @@ class WorkflowAdminMixin:
             "link_url": reverse("admin:articles_article_preview_link", args=[obj.pk])
             if obj is not None
             and obj.status != Article.Status.WITHDRAWN
-            and request.user.has_perm("articles.add_previewlink")
+            and request.user.has_perm("editorial.add_previewlink")
             else "",
             "link_form": PreviewLinkForm(),
             "live_links": self._live_preview_links(request, obj),
@@ -368,5 +364,5 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected links", permissions=["change"])
     def revoke(self, request, queryset):
-        count = services.revoke_preview_links(queryset)
+        count = preview.revoke_preview_links(queryset)
         self.message_user(request, f"{count} preview links revoked.", messages.SUCCESS)

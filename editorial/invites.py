@@ -2,7 +2,7 @@
 
 What it guarantees: `invite_journalist` makes, in one transaction, an account that can sign
 in once a password is chosen (staff status follows from the role, so nobody has to remember
-the "Staff status" box), in exactly one role (a group of articles.roles), with no usable
+the "Staff status" box), in exactly one role (a group of editorial.roles), with no usable
 password until the invited person sets one, linked to its byline (the Author through which
 articles.permissions counts bylined stories as the person's own), and one audit entry naming
 who invited whom to what role. The email with the set-a-password link
@@ -17,11 +17,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 
+from articles.models import Author
 from core import audit
 from core.slugs import free_slug
 from staffauth.invites import invite_link
 
-from .models import Author
 from .roles import ROLE_PERMISSIONS
 
 # Every role the desk knows is a staff role: its people work in the admin.

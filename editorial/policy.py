@@ -9,7 +9,10 @@ that every refusal changed nothing. A new admin view without a row here fails th
 docs/security.md ("Permission policy") prints the table `markdown()` renders, and a test
 keeps the two identical.
 
-The table is data only: it imports no model and no app, so any app may read it.
+The table is data only: it imports no model and no app. The rows of this app and the ones
+below it are written here; each app above it (live, comments, popularity, pages,
+subscriptions, newsletters) writes its own in its `policy.py` and registers them from its
+ready() with `register()`, so no app here names one above it (tests/architecture).
 """
 
 REPORTER = "reporter"
@@ -29,15 +32,7 @@ VIEWER_PERMISSIONS = [
     "photos.view_photo",
     "articles.view_byline",
     "articles.view_relatedembed",
-    "subscriptions.view_subscriber",
-    "subscriptions.view_subscription",
-    "subscriptions.view_consentevent",
-    "subscriptions.view_suppression",
-    "subscriptions.view_newsletter",
-    "newsletters.view_newsletterissue",
-    "newsletters.view_issuestory",
-    "newsletters.view_delivery",
-]
+]  # and what the apps above register (`register(viewer_permissions=...)`)
 
 # A story's states as the policy sees them. The own draft is the reporter's; every other
 # state is a story someone else filed.
@@ -59,17 +54,13 @@ REPORTER_VISIBLE = frozenset({OWN_DRAFT}) | PUBLIC
 
 # Models whose objects take the state of a story: the story itself, and what belongs to one
 # (its lead photo, its preview links, old addresses, live updates, comments, read counts).
-STORY_MODELS = frozenset(
-    {
-        "articles.article",
-        "photos.photo",
-        "articles.previewlink",
-        "articles.articleslughistory",
-        "live.liveupdate",
-        "comments.comment",
-        "popularity.articledailyviews",
-    }
-)
+# Apps above this one add theirs (`register(story_models=...)`) before their rows.
+STORY_MODELS = {
+    "articles.article",
+    "photos.photo",
+    "editorial.previewlink",
+    "articles.articleslughistory",
+}
 
 _YES = frozenset({ANY})
 
@@ -127,18 +118,13 @@ POLICY = {
     ("admin", "app photos"): _model_rule(reporter=True, editor=True, viewer=True),
     ("admin", "app articles"): _model_rule(reporter=True, editor=True, viewer=True),
     ("admin", "app taggit"): _model_rule(reporter=True, editor=True),
-    ("admin", "app live"): _model_rule(editor=True),
-    ("admin", "app comments"): _model_rule(editor=True),
-    ("admin", "app subscriptions"): _model_rule(audience=True, viewer=True),
-    ("admin", "app newsletters"): _model_rule(audience=True, viewer=True),
+    ("admin", "app editorial"): _model_rule(editor=True),
     **{
         ("admin", f"app {label}"): {}
         for label in (
             "auth",
             "axes",
             "django_tasks_database",
-            "popularity",
-            "pages",
             "core",
             "otp_totp",
             "otp_static",
@@ -192,7 +178,7 @@ POLICY = {
     ),
     # A preview link is a credential to read a story: editors only.
     **_crud(
-        "articles.previewlink",
+        "editorial.previewlink",
         view=_EDITORS,
         add=_EDITORS,
         change=_EDITORS,
@@ -208,62 +194,7 @@ POLICY = {
         delete=_EDITORS,
         merge=_EDITORS,
     ),
-    **_crud(
-        "live.liveupdate",
-        view=_EDITORS,
-        add=_EDITORS,
-        change=_EDITORS,
-        delete=_EDITORS,
-        **{"break out": _EDITORS},
-    ),
-    **_crud(
-        "comments.comment",
-        view=_EDITORS,
-        change=_EDITORS,
-        delete=_EDITORS,
-        approve=_EDITORS,
-        remove=_EDITORS,
-    ),
-    # --- the audience ---
-    **_crud(
-        "subscriptions.subscriber",
-        view=_AUDIENCE_VIEW,
-        change=_AUDIENCE,
-        unsubscribe=_AUDIENCE,
-        **{"resend confirmation": _AUDIENCE, "erase personal data": _AUDIENCE},
-        **{"export personal data": _AUDIENCE_VIEW},
-    ),
-    ("subscriptions.subscriber", "import"): _model_rule(audience=True),
-    ("subscriptions.subscriber", "dashboard"): _model_rule(audience=True, viewer=True),
-    ("subscriptions.subscriber", "purge pending"): _model_rule(audience=True),
-    ("subscriptions.subscriber", "export list"): _model_rule(audience=True, viewer=True),
-    **_crud("subscriptions.suppression", view=_AUDIENCE_VIEW, delete=_AUDIENCE),
-    **_crud(
-        "subscriptions.newsletter",
-        view=_AUDIENCE_VIEW,
-        add=_AUDIENCE,
-        change=_AUDIENCE,
-        delete=_AUDIENCE,
-    ),
-    **_crud(
-        "newsletters.newsletterissue",
-        view=_AUDIENCE_VIEW,
-        add=_AUDIENCE,
-        change=_AUDIENCE,
-        delete=_AUDIENCE,
-        preview=_AUDIENCE_VIEW,
-        progress=_AUDIENCE_VIEW,
-        # A test send mails the issue: it needs the send permission, like a real send.
-        **{"test send": _AUDIENCE},
-        fill=_AUDIENCE,
-        send=_AUDIENCE,
-        **{"settle uncertain": _AUDIENCE},
-    ),
-    **_crud("newsletters.delivery", view=_AUDIENCE_VIEW),
     # --- nobody but a superuser ---
-    **_nobody("popularity.articledailyviews", "view", "change", "delete"),
-    **_nobody("pages.page", "view", "change", "delete"),
-    **_nobody("pages.supportappeal", "view", "change", "delete"),
     **_nobody("auth.user", "view", "change", "delete"),
     ("auth.user", "set password"): {},
     # Inviting a journalist makes a staff account in a role: for those who may add users.
@@ -319,27 +250,6 @@ VIEWS = {
     "taggit_tag_merge_tags": ("taggit.tag", "merge", "merge"),
     "auth_user_password_change": ("auth.user", "set password", "set password"),
     "auth_user_invite": ("auth.user", "invite", "invite"),
-    "subscriptions_import": ("subscriptions.subscriber", "import", "import"),
-    "subscriptions_import_run": ("subscriptions.subscriber", "import", "import"),
-    "subscriptions_dashboard": ("subscriptions.subscriber", "dashboard", "purge pending"),
-    "subscriptions_newsletter_dashboard": ("subscriptions.subscriber", "dashboard", "dashboard"),
-    "subscriptions_export": ("subscriptions.subscriber", "export list", "export list"),
-    "subscriptions_export_page": ("subscriptions.subscriber", "export list", "export list"),
-    "subscriptions_subscriber_unsubscribe_from": (
-        "subscriptions.subscriber",
-        "unsubscribe",
-        "unsubscribe",
-    ),
-    "newsletters_issue_preview": ("newsletters.newsletterissue", "preview", "preview"),
-    "newsletters_issue_preview_html": ("newsletters.newsletterissue", "preview", "preview"),
-    "newsletters_issue_preview_text": ("newsletters.newsletterissue", "preview", "preview"),
-    "newsletters_issue_test": ("newsletters.newsletterissue", None, "test send"),
-    "newsletters_issue_send": ("newsletters.newsletterissue", "send", "send"),
-    "newsletters_issue_unschedule": ("newsletters.newsletterissue", None, "send"),
-    "newsletters_issue_resume": ("newsletters.newsletterissue", None, "send"),
-    "newsletters_issue_uncertain": ("newsletters.newsletterissue", None, "settle uncertain"),
-    "newsletters_issue_fill": ("newsletters.newsletterissue", None, "fill"),
-    "newsletters_issue_progress": ("newsletters.newsletterissue", "progress", "progress"),
     "otp_totp_totpdevice_config": ("otp_totp.totpdevice", None, None),
     "otp_totp_totpdevice_qrcode": ("otp_totp.totpdevice", None, None),
 }
@@ -358,13 +268,6 @@ ACTIONS = {
     "unmark_editors_pick": "set curation flags",
     "withdraw_stories": "withdraw",
     "revoke": "revoke",
-    "break_out_updates": "break out",
-    "approve_comments": "approve",
-    "remove_comments": "remove",
-    "unsubscribe_selected": "unsubscribe",
-    "resend_confirmation": "resend confirmation",
-    "erase_selected": "erase personal data",
-    "export_personal_data": "export personal data",
     "render_tag_form": "merge",
 }
 
@@ -404,3 +307,34 @@ def markdown() -> str:
         cells = [_cell(rule.get(role, frozenset()), model, action) for role in ROLES]
         lines.append(f"| {model} | {action} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+# --- What the apps above register ---------------------------------------------------------
+
+# The helpers their rows are written with.
+crud = _crud
+model_rule = _model_rule
+nobody = _nobody
+STAFF_ROLES = _STAFF
+AUDIENCE_ONLY = _AUDIENCE
+AUDIENCE_VIEW = _AUDIENCE_VIEW
+EDITORS = _EDITORS
+
+
+def register(
+    *, rows=None, views=None, actions=None, story_models=(), viewer_permissions=()
+) -> None:
+    """Add an app's part of the policy (from its ready()): its `rows` ((model, action) ->
+    rule), admin `views` and bulk `actions` as above, the models whose objects take a
+    story's state (register these in a call of their own, before the rows: `crud`
+    reads them), and the view_* permissions of the
+    viewer role. A row that is already there is refused: one row, one owner."""
+    STORY_MODELS.update(story_models)
+    for permission in viewer_permissions:
+        if permission not in VIEWER_PERMISSIONS:
+            VIEWER_PERMISSIONS.append(permission)
+    for table, new in ((POLICY, rows or {}), (VIEWS, views or {}), (ACTIONS, actions or {})):
+        clash = [key for key in new if key in table and table[key] != new[key]]
+        if clash:
+            raise ValueError(f"Policy rows registered twice: {clash}")
+        table.update(new)
