@@ -312,8 +312,12 @@ TASK_MAX_RECOVERIES = env.int("TASK_MAX_RECOVERIES", default=3)
 # With TASKS_BACKEND=django_tasks_rq.RQBackend, tasks wait in Redis and any number of machines
 # run `manage.py rqworker default --job-class django_tasks_rq.Job` (docs/deploy.md).
 RQ_QUEUES = {"default": {"URL": env.str("RQ_URL", default="redis://127.0.0.1:6379/2")}}
+# Workers relay the tasks a signup committed while Redis was down (core/outbox.py).
+RQ = {"WORKER_CLASS": "core.rqworker.RelayingWorker", "JOB_CLASS": "django_tasks_rq.Job"}
 if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# Tasks left in the outbox because the queue was down are retried this often by the workers.
+OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=10)
 
 # --- Email delivery webhooks (django-anymail) ---------------------------------------------
 # The one provider whose bounce and complaint reports are taken, at /anymail/<name>/tracking/;
