@@ -139,3 +139,41 @@ def test_the_rq_worker_relays_once_redis_answers(
         assert queue.count == 1
     finally:
         redis.Redis.from_url(url).flushdb()
+
+
+@pytest.mark.redis
+def test_the_rq_worker_works_on_after_losing_redis_and_stops_when_asked(monkeypatch):
+    """RQ's loop quits when Redis goes away while a job runs; RelayingWorker waits for Redis
+    and starts its loop again, but a stop request still ends it."""
+    import redis
+    from rq import Queue, Worker
+
+    from core.rqworker import RelayingWorker
+
+    connection = redis.Redis.from_url(
+        urllib.parse.urlunsplit(urllib.parse.urlsplit(os.environ["REDIS_URL"])._replace(path="/10"))
+    )
+    worker = RelayingWorker([Queue("default", connection=connection)], connection=connection)
+    runs = []
+
+    def loop(self, burst=False, **kwargs):
+        runs.append(burst)
+        if len(runs) == 1:
+            raise redis.exceptions.ConnectionError("Connection refused")  # teardown failed
+        if len(runs) == 2:
+            return True  # quit on an error it logged, with Redis back
+        self.request_stop(15, None)  # idle: RQ raises StopRequested and breaks its loop
+        return False
+
+    def request_stop(self, signum, frame):
+        pass
+
+    waits = []
+    monkeypatch.setattr(Worker, "work", loop)
+    monkeypatch.setattr(Worker, "request_stop", request_stop)
+    monkeypatch.setattr(RelayingWorker, "wait_for_redis", lambda self: waits.append(1))
+    monkeypatch.setattr(connection, "delete", lambda key: None)
+    monkeypatch.setattr("core.rqworker.time.sleep", lambda seconds: None)
+
+    assert worker.work() is False
+    assert len(runs) == 3 and len(waits) == 2
