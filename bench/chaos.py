@@ -478,12 +478,12 @@ def fault_disk(stack, outage):
     stack.manage("shell", "-c", EDITOR.format(password=EDITOR_PASSWORD))
     base = f"http://127.0.0.1:{NGINX_PORT}"
     session = requests.Session()
-    page = session.get(f"{base}/admin/login/", timeout=30)
+    session.get(f"{base}/admin/login/", timeout=30)  # the CSRF cookie
     signed_in = session.post(
         f"{base}/admin/login/?next=/admin/",
         data={"username": "chaos-editor", "password": EDITOR_PASSWORD,
               "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""), "next": "/admin/"},
-        headers={"Referer": page.url}, timeout=30,
+        headers={"Origin": base}, timeout=30,
     )  # fmt: skip
     if "/admin/login/" in signed_in.url:
         raise RuntimeError(f"editor sign-in failed ({signed_in.status_code} at {signed_in.url})")
@@ -509,7 +509,7 @@ def fault_disk(stack, outage):
                       "credit": "Chaos Photographer/Newsroom", "alt_text": "Boats at a quay",
                       "focal_x": "0.5", "focal_y": "0.5"},
                 files={"image": ("harbour.jpg", image, "image/jpeg")},
-                headers={"Referer": add.url}, timeout=60, allow_redirects=False,
+                headers={"Origin": base}, timeout=60, allow_redirects=False,
             )  # fmt: skip
             left = sorted(
                 str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()
@@ -733,7 +733,11 @@ def main():
         load.start()
         time.sleep(10)
         for name in chosen:
-            results.append(measure(stack, load, name, options.outage, options.settle))
+            try:
+                results.append(measure(stack, load, name, options.outage, options.settle))
+            except Exception as error:  # noqa: BLE001 - the other faults still run and report
+                log(f"fault {name}: could not be measured: {error!r}")
+                results.append({"fault": name, "error": repr(error)})
             time.sleep(5)
         load.stop()
     finally:
@@ -769,7 +773,8 @@ def main():
     }
     Path(options.output).write_text(json.dumps(report, indent=2) + "\n")
     log(f"wrote {options.output}")
-    total_lost = sum(result["lost"] for result in results)
+    total_lost = sum(result.get("lost", 0) for result in results)
+    total_lost += sum(1 for result in results if "error" in result)
     return 1 if total_lost else 0
 
 
