@@ -107,7 +107,7 @@ def test_relay_outbox_command_reports_what_is_left(client, django_capture_on_com
 
 @pytest.mark.redis
 def test_the_rq_worker_relays_once_redis_answers(
-    client, settings, django_capture_on_commit_callbacks
+    client, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     """A real Redis (REDIS_URL, db 10): the signup made while it was "down" reaches the RQ
     queue through RelayingWorker's heartbeat, the hook RQ's loop passes on every turn."""
@@ -128,6 +128,9 @@ def test_the_rq_worker_relays_once_redis_answers(
     use_rq(settings, url)
     queue = get_queue("default")
     worker = RelayingWorker([queue], connection=queue.connection)
+    # The worker closes its database connection after relaying (jobs run in a fork); here
+    # that connection holds the test's transaction.
+    monkeypatch.setattr("core.rqworker.connections.close_all", lambda: None)
     try:
         worker.heartbeat()
         assert not OutboxTask.objects.exists()
