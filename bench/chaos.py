@@ -488,7 +488,7 @@ def fault_disk(stack, outage):
     if "/admin/login/" in signed_in.url:
         raise RuntimeError(f"editor sign-in failed ({signed_in.status_code} at {signed_in.url})")
     stories = "SELECT md5(string_agg(t::text, '' ORDER BY id)) FROM articles_article t"
-    photos = "SELECT count(*) FROM photos_photo"
+    photos = "SELECT count(*) FROM articles_photo"  # the Photo model kept its table
     stories_before, photos_before = stack.psql(stories), stack.psql(photos)
     image = noisy_jpeg()
     run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(media)])
