@@ -495,8 +495,8 @@ def fault_disk(stack, outage):
     attempts = []
     try:
         for leave in (len(image) // 3, len(image) + 20_000):
-            for item in media.iterdir():
-                item.unlink()
+            for item in media.iterdir():  # the last attempt's folders (files: none, or reported)
+                shutil.rmtree(item) if item.is_dir() else item.unlink()
             free = os.statvfs(media)
             room = free.f_bavail * free.f_frsize
             (media / "filler").write_bytes(b"\0" * max(0, room - leave))
