@@ -642,6 +642,9 @@ def measure(stack, load, name, outage, settle):
         if done and not waiting:
             break
         time.sleep(2)
+    # Confirmations are checked for the signups acknowledged by now (the loop waited for
+    # them, up to `settle`); those of the next 5 s may still be on their way.
+    acknowledged_settled = len(load.acknowledged)
     time.sleep(5)
     finished = time.monotonic()
     records = load.between(started, finished)
@@ -660,7 +663,8 @@ def measure(stack, load, name, outage, settle):
     lost_signups = [email for email in acknowledged if email not in present]
     # A signup acknowledged in the window whose confirmation email never reached the server
     # by the end: lost too (the reader was told to check their inbox).
-    unconfirmed = sorted(set(acknowledged) - confirmed_addresses(stack))
+    checked = load.acknowledged[acknowledged_before:acknowledged_settled]
+    unconfirmed = sorted(set(checked) - confirmed_addresses(stack))
     accepted = {recipient for (subj, recipient), n in stack.mailbox.accepted.items()
                 if subj == subject}  # fmt: skip
     lost_mail = sorted(sent_addresses(stack, issue_id) - accepted)
@@ -682,7 +686,7 @@ def measure(stack, load, name, outage, settle):
             "deliveries": lost_mail[:10],
             "confirmation_emails": unconfirmed[:10],
         },
-        "confirmations_checked": len(acknowledged),
+        "confirmations_checked": len(checked),
         "uncertain": counts.get("uncertain", 0),
         "duplicate_deliveries": duplicates,
         "send": counts,
