@@ -9,7 +9,7 @@ worker still passes through the loop (and relays) that often.
 RQ's loop retries Redis only while it waits for a job: a connection lost while a job runs (in
 monitor_work_horse) makes the worker quit, so a Redis restart left no worker running (the
 chaos run found this). This one waits for Redis and starts its loop again, until asked to
-stop.
+stop, and restarts the scheduler process the outage killed.
 """
 
 import logging
@@ -75,7 +75,19 @@ class RelayingWorker(Worker):
             self._relay()
             # Jobs run in a forked child: it must not inherit this process's connection.
             connections.close_all()
+            self.revive_scheduler()
         return result
+
+    def revive_scheduler(self):
+        """The scheduler (`--with-scheduler`, a child process) dies with a Redis outage, and
+        RQ only restarts it in its ten-minute maintenance: until then no deferred task (a
+        newsletter's watch chain) reaches the queue. Restart it as RQ's maintenance does."""
+        scheduler = self.scheduler
+        if scheduler is None:
+            return
+        process = getattr(scheduler, "_process", None)
+        if process is None or not process.is_alive():
+            scheduler.acquire_locks(auto_start=True)
 
     def dequeue_job_and_maintain_ttl(self, timeout, max_idle_time=None):
         if timeout is not None:  # None: burst mode, which does not block at all
