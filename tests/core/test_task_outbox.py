@@ -180,3 +180,40 @@ def test_the_rq_worker_works_on_after_losing_redis_and_stops_when_asked(monkeypa
 
     assert worker.work() is False
     assert len(runs) == 3 and len(waits) == 2
+
+
+@pytest.mark.redis
+def test_the_rq_worker_restarts_a_dead_scheduler():
+    """RQ restarts a dead scheduler only in its ten-minute maintenance; RelayingWorker does
+    it on its relay interval, and leaves a live one alone."""
+    import redis
+    from rq import Queue
+
+    from core.rqworker import RelayingWorker
+
+    connection = redis.Redis.from_url(
+        urllib.parse.urlunsplit(urllib.parse.urlsplit(os.environ["REDIS_URL"])._replace(path="/10"))
+    )
+    worker = RelayingWorker([Queue("default", connection=connection)], connection=connection)
+
+    class Process:
+        def __init__(self, alive):
+            self.alive = alive
+
+        def is_alive(self):
+            return self.alive
+
+    class Scheduler:
+        def __init__(self, alive):
+            self._process = Process(alive)
+            self.started = 0
+
+        def acquire_locks(self, auto_start=False):
+            self.started += auto_start
+
+    worker.scheduler = dead = Scheduler(alive=False)
+    worker.revive_scheduler()
+    assert dead.started == 1
+    worker.scheduler = live = Scheduler(alive=True)
+    worker.revive_scheduler()
+    assert live.started == 0
