@@ -44,9 +44,16 @@ sys.path.insert(0, str(ROOT))
 from bench.servers import Gunicorn, shipped_site_config, wait_for  # noqa: E402
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-PG_PORT, REDIS_PORT = 55433, 56380
-NGINX_PORT, APP_PORTS, SMTP_PORT = 8310, (8311, 8312), 8319
-FAULTS = ["redis", "postgres", "smtp", "worker", "disk", "lock", "app_server"]
+# Ports: CHAOS_PG_PORT, CHAOS_REDIS_PORT and CHAOS_HTTP_PORT (nginx; the app servers take
+# the next two, the SMTP server the ninth after it) move the stack off these defaults.
+PG_PORT = int(os.environ.get("CHAOS_PG_PORT", 55433))
+REDIS_PORT = int(os.environ.get("CHAOS_REDIS_PORT", 56380))
+NGINX_PORT = int(os.environ.get("CHAOS_HTTP_PORT", 8310))
+APP_PORTS, SMTP_PORT = (NGINX_PORT + 1, NGINX_PORT + 2), NGINX_PORT + 9
+FAULTS = ["redis", "redis_rq", "postgres", "smtp", "worker", "disk", "lock", "app_server"]
+# The task backend each fault runs with (the others: the database backend and db_worker).
+RQ_FAULTS = {"redis_rq"}
+EDITOR_PASSWORD = "chaos-editor-password-8271"
 
 
 def log(message):
@@ -104,6 +111,9 @@ class Stack:
         self.pg_data = self.pg_home / "data"
         self.processes = {}
         self.mailbox = Mailbox()
+        self.tasks = "db"
+        self.redis_persist = False
+        self.extra = {}
         self.env = {
             **os.environ,
             "DEBUG": "false",
@@ -131,6 +141,10 @@ class Stack:
             "PAGE_CACHE_STALE_SECONDS": "5",
             # One client address signs up every second: the per-IP limit would refuse it.
             "SIGNUP_RATE_LIMIT_PER_IP": "100000/h",
+            # The disk fault signs an editor in with a password alone (no second factor).
+            "STAFF_2FA_REQUIRED_ROLES": "",
+            "OUTBOX_RELAY_SECONDS": "3",
+            "RQ_URL": f"redis://127.0.0.1:{REDIS_PORT}/2",
         }
 
     # PostgreSQL
@@ -149,9 +163,11 @@ class Stack:
 
     # Redis
     def redis_start(self):
+        # A task queue's Redis keeps what it holds (append-only file); a cache's need not.
+        persist = "yes" if self.redis_persist else "no"
         self.processes["redis"] = subprocess.Popen(
             ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.work)],
+             "--appendonly", persist, "--dir", str(self.work)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         for _ in range(100):
@@ -169,11 +185,37 @@ class Stack:
     # The task worker
     def worker_start(self):
         log_file = open(self.work / "worker.log", "ab")  # noqa: SIM115
+        if self.tasks == "rq":  # worker and job class from settings.RQ (core.rqworker)
+            command = ["rqworker", "default", "--with-scheduler"]
+        else:
+            command = ["db_worker", "--no-reload", "--interval", "0.5"]
         self.processes["worker"] = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"],
+            [sys.executable, "manage.py", *command],
             cwd=ROOT, env=self.env, stdout=log_file, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
+
+    def use_tasks(self, backend):
+        """Switch the stack's task backend: "rq" (RQ on Redis with an append-only file,
+        `rqworker`) or "db" (`db_worker`). App servers restart one at a time."""
+        if backend == self.tasks:
+            return
+        log(f"task backend: {backend}")
+        self.worker_kill()
+        self.tasks = backend
+        self.env["TASKS_BACKEND"] = (
+            "django_tasks_rq.RQBackend" if backend == "rq" else "django_tasks_db.DatabaseBackend"
+        )
+        self.redis_persist = backend == "rq"
+        self.redis_stop()
+        self.redis_start()
+        for index in range(len(APP_PORTS)):
+            server = self.processes.pop(f"app{index}")
+            os.killpg(server.process.pid, signal.SIGTERM)
+            server.process.wait(30)
+            self.app_start(index)
+        self.worker_start()
+        time.sleep(5)
 
     def worker_kill(self):
         process = self.processes.pop("worker")
@@ -389,6 +431,112 @@ def fault_redis(stack, outage):
     return "Redis stopped (SIGTERM) for {outage} s, then started empty"
 
 
+def fault_redis_rq(stack, outage):
+    fault_redis(stack, outage)
+    return (
+        "RQ task backend: Redis (the queue, append-only file) stopped (SIGTERM) for {outage} s, "
+        "then started"
+    )
+
+
+EDITOR = """
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+user, _ = get_user_model().objects.get_or_create(
+    username="chaos-editor", defaults={{"email": "chaos-editor@example.org"}}
+)
+user.is_staff = True
+user.set_password("{password}")
+user.save()
+user.groups.add(Group.objects.get_or_create(name="Editor")[0])
+user.user_permissions.add(*Permission.objects.filter(
+    content_type__app_label="photos", codename__in=["add_photo", "change_photo", "view_photo"]
+))
+"""
+
+
+def noisy_jpeg(width=900, height=600):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(
+        buffer, "JPEG", quality=90
+    )
+    return buffer.getvalue()
+
+
+def fault_disk(stack, outage):
+    """A 1 MB tmpfs mounted over MEDIA_ROOT and filled: one upload with no room for its
+    original, one with room for the original but not its renditions."""
+    import re
+
+    import requests
+
+    media = Path(stack.env["MEDIA_ROOT"])
+    stack.manage("shell", "-c", EDITOR.format(password=EDITOR_PASSWORD))
+    base = f"http://127.0.0.1:{NGINX_PORT}"
+    session = requests.Session()
+    session.get(f"{base}/admin/login/", timeout=30)  # the CSRF cookie
+    signed_in = session.post(
+        f"{base}/admin/login/?next=/admin/",
+        data={"username": "chaos-editor", "password": EDITOR_PASSWORD,
+              "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""), "next": "/admin/"},
+        headers={"Origin": base}, timeout=30,
+    )  # fmt: skip
+    if "/admin/login/" in signed_in.url:
+        raise RuntimeError(f"editor sign-in failed ({signed_in.status_code} at {signed_in.url})")
+    stories = "SELECT md5(string_agg(t::text, '' ORDER BY id)) FROM articles_article t"
+    photos = "SELECT count(*) FROM articles_photo"  # the Photo model kept its table
+    stories_before, photos_before = stack.psql(stories), stack.psql(photos)
+    image = noisy_jpeg()
+    run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(media)])
+    attempts = []
+    try:
+        for leave in (len(image) // 3, len(image) + 20_000):
+            for item in media.iterdir():  # the last attempt's folders (files: none, or reported)
+                shutil.rmtree(item) if item.is_dir() else item.unlink()
+            free = os.statvfs(media)
+            room = free.f_bavail * free.f_frsize
+            (media / "filler").write_bytes(b"\0" * max(0, room - leave))
+            add = session.get(f"{base}/admin/photos/photo/add/", timeout=30)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', add.text).group(1)
+            started = time.monotonic()
+            answer = session.post(
+                f"{base}/admin/photos/photo/add/",
+                data={"csrfmiddlewaretoken": token, "caption": "Invented harbour scene",
+                      "credit": "Chaos Photographer/Newsroom", "alt_text": "Boats at a quay",
+                      "focal_x": "0.5", "focal_y": "0.5"},
+                files={"image": ("harbour.jpg", image, "image/jpeg")},
+                headers={"Origin": base}, timeout=60, allow_redirects=False,
+            )  # fmt: skip
+            left = sorted(
+                str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()
+            )  # fmt: skip
+            attempts.append({
+                "free_bytes_before": leave,
+                "status": answer.status_code,
+                "seconds": round(time.monotonic() - started, 2),
+                "form_error": "media storage is full" in answer.text,
+                "files_left": [name for name in left if name != "filler"],
+            })  # fmt: skip
+    finally:
+        run(["umount", "-l", str(media)])
+    stack.extra = {
+        "upload": {
+            "photo_bytes": len(image),
+            "attempts": attempts,
+            "photos_added": int(stack.psql(photos)) - int(photos_before),
+            "stories_unchanged": stack.psql(stories) == stories_before,
+        }
+    }
+    return (
+        "MEDIA_ROOT a full 1 MB tmpfs during two photo uploads by a signed-in editor (room "
+        "for a third of the original; room for the original but not its renditions)"
+    )
+
+
 def fault_postgres(stack, outage):
     stack.pg_stop("fast")
     stack.pg_start()
@@ -436,6 +584,8 @@ def fault_app_server(stack, outage):
 
 INJECT = {
     "redis": fault_redis,
+    "redis_rq": fault_redis_rq,
+    "disk": fault_disk,
     "postgres": fault_postgres,
     "smtp": fault_smtp,
     "worker": fault_worker,
@@ -464,7 +614,15 @@ def sent_addresses(stack, issue_id):
     return {line.lower() for line in rows.splitlines() if line}
 
 
+def confirmed_addresses(stack):
+    """Addresses the SMTP server accepted any message for (confirmations among them)."""
+    with stack.mailbox.lock:
+        return {recipient for _, recipient in stack.mailbox.accepted}
+
+
 def measure(stack, load, name, outage, settle):
+    stack.use_tasks("rq" if name in RQ_FAULTS else "db")
+    stack.extra = {}
     subject = f"Chaos briefing: {name} {int(time.time())}"
     issue_id = int(stack.manage("shell", "-c", SEND.format(subject=subject)).split()[-1])
     acknowledged_before = len(load.acknowledged)
@@ -476,11 +634,17 @@ def measure(stack, load, name, outage, settle):
     deadline = ended + settle
     while time.monotonic() < deadline:
         try:
-            if issue_status(stack, issue_id) in {"sent", "failed", "cancelled"}:
-                break
+            done = issue_status(stack, issue_id) in {"sent", "failed", "cancelled"}
         except subprocess.CalledProcessError:
-            pass  # the database is still starting
+            done = False  # the database is still starting
+        # ... and every signup acknowledged so far has had its confirmation email.
+        waiting = set(load.acknowledged[acknowledged_before:]) - confirmed_addresses(stack)
+        if done and not waiting:
+            break
         time.sleep(2)
+    # Confirmations are checked for the signups acknowledged by now (the loop waited for
+    # them, up to `settle`); those of the next 5 s may still be on their way.
+    acknowledged_settled = len(load.acknowledged)
     time.sleep(5)
     finished = time.monotonic()
     records = load.between(started, finished)
@@ -497,6 +661,10 @@ def measure(stack, load, name, outage, settle):
             f"SELECT email FROM subscriptions_subscriber WHERE email IN ({quoted})"
         ).split())  # fmt: skip
     lost_signups = [email for email in acknowledged if email not in present]
+    # A signup acknowledged in the window whose confirmation email never reached the server
+    # by the end: lost too (the reader was told to check their inbox).
+    checked = load.acknowledged[acknowledged_before:acknowledged_settled]
+    unconfirmed = sorted(set(checked) - confirmed_addresses(stack))
     accepted = {recipient for (subj, recipient), n in stack.mailbox.accepted.items()
                 if subj == subject}  # fmt: skip
     lost_mail = sorted(sent_addresses(stack, issue_id) - accepted)
@@ -512,12 +680,19 @@ def measure(stack, load, name, outage, settle):
         "errors_by_status": dict(sorted(errors.items())),
         "worst_latency_s": round(max((r[1] for r in records), default=0.0), 2),
         "seconds_to_recover": round(recover, 1),
-        "lost": len(lost_signups) + len(lost_mail),
-        "lost_detail": {"signups": lost_signups[:10], "deliveries": lost_mail[:10]},
+        "lost": len(lost_signups) + len(lost_mail) + len(unconfirmed),
+        "lost_detail": {
+            "signups": lost_signups[:10],
+            "deliveries": lost_mail[:10],
+            "confirmation_emails": unconfirmed[:10],
+        },
+        "confirmations_checked": len(checked),
         "uncertain": counts.get("uncertain", 0),
         "duplicate_deliveries": duplicates,
         "send": counts,
         "issue_status": issue_status(stack, issue_id),
+        "task_backend": stack.tasks,
+        **stack.extra,
     }
     log(f"fault {name}: {json.dumps(result)}")
     return result
@@ -532,10 +707,17 @@ def git_commit():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--faults", default=",".join(f for f in FAULTS if f in INJECT))
+    parser.add_argument(
+        "--faults",
+        default=os.environ.get("CHAOS_FAULTS") or ",".join(f for f in FAULTS if f in INJECT),
+        help="comma-separated (also CHAOS_FAULTS): " + ", ".join(FAULTS),
+    )
     parser.add_argument("--outage", type=int, default=30, help="seconds a fault lasts")
     parser.add_argument("--settle", type=int, default=120, help="most seconds to wait after")
     parser.add_argument("--output", default=str(ROOT / "docs" / "reliability.json"))
+    parser.add_argument(
+        "--fresh", action="store_true", help="drop earlier runs' figures for faults not run"
+    )
     options = parser.parse_args()
     chosen = [name.strip() for name in options.faults.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in INJECT]
@@ -555,13 +737,17 @@ def main():
         load.start()
         time.sleep(10)
         for name in chosen:
-            results.append(measure(stack, load, name, options.outage, options.settle))
+            try:
+                results.append(measure(stack, load, name, options.outage, options.settle))
+            except Exception as error:  # noqa: BLE001 - the other faults still run and report
+                log(f"fault {name}: could not be measured: {error!r}")
+                results.append({"fault": name, "error": repr(error)})
             time.sleep(5)
         load.stop()
     finally:
         stack.stop()
         shutil.rmtree(work, ignore_errors=True)
-    report = {
+    run_info = {
         "commit": git_commit(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -570,12 +756,29 @@ def main():
             "load_average_after": [round(value, 2) for value in os.getloadavg()],
         },
         "outage_seconds": options.outage,
-        "faults": results,
-        "not_run": [name for name in FAULTS if name not in chosen],
+    }
+    for result in results:
+        result["run"] = run_info
+    # A run of some faults keeps the others' figures from earlier runs (each says its run).
+    earlier = []
+    output = Path(options.output)
+    if output.exists() and not options.fresh:
+        previous = json.loads(output.read_text())
+        previous_run = {key: previous[key] for key in run_info if key in previous}
+        for result in previous.get("faults", []):
+            if result["fault"] not in chosen:
+                result.setdefault("run", previous_run)
+                earlier.append(result)
+    faults = sorted([*earlier, *results], key=lambda result: FAULTS.index(result["fault"]))
+    report = {
+        **run_info,
+        "faults": faults,
+        "not_run": [name for name in FAULTS if name not in {r["fault"] for r in faults}],
     }
     Path(options.output).write_text(json.dumps(report, indent=2) + "\n")
     log(f"wrote {options.output}")
-    total_lost = sum(result["lost"] for result in results)
+    total_lost = sum(result.get("lost", 0) for result in results)
+    total_lost += sum(1 for result in results if "error" in result)
     return 1 if total_lost else 0
 
 

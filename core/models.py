@@ -82,3 +82,25 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.worker_id} ({self.host}, pid {self.pid})"
+
+
+class OutboxTask(models.Model):
+    """A task to enqueue, written in the transaction that asked for it (core.outbox).
+
+    The queue may live outside the database (RQ on Redis): enqueueing after commit can fail
+    while the work it stands for is already committed. The row survives that failure and is
+    deleted once the task is on the queue; the on-commit hook, the task workers and
+    `manage.py relay_outbox` retry what is left."""
+
+    task_path = models.CharField(max_length=255)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.task_path} (queued {self.created_at:%Y-%m-%d %H:%M:%S})"

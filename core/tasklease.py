@@ -107,14 +107,19 @@ class LeaseKeeper(threading.Thread):
         super().__init__(name=f"lease-{worker_id[:8]}", daemon=True)
         self.worker_id = worker_id
         self.stopping = threading.Event()
+        self.relay = None  # made on the thread: settings are read when it starts
 
     def run(self):
+        from . import outbox
+
+        self.relay = outbox.relay_every()
         interval = max(0.2, lease_seconds() / 3)
         while not self.stopping.wait(interval):
             try:
                 close_old_connections()
                 beat(self.worker_id)
                 recover_orphans()
+                self.relay()  # tasks a transaction committed when the queue was down
             except Exception:  # noqa: BLE001 - the database may be down: try again later
                 logger.exception("Could not renew the lease of worker %s", self.worker_id)
                 connection.close()

@@ -230,7 +230,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Local media; removes what a failed write (a full disk) leaves behind (core/storage.py).
+    "default": {"BACKEND": "core.storage.MediaStorage"},
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",
@@ -313,8 +314,12 @@ TASK_MAX_RECOVERIES = env.int("TASK_MAX_RECOVERIES", default=3)
 # With TASKS_BACKEND=django_tasks_rq.RQBackend, tasks wait in Redis and any number of machines
 # run `manage.py rqworker default --job-class django_tasks_rq.Job` (docs/deploy.md).
 RQ_QUEUES = {"default": {"URL": env.str("RQ_URL", default="redis://127.0.0.1:6379/2")}}
+# Workers relay the tasks a signup committed while Redis was down (core/outbox.py).
+RQ = {"WORKER_CLASS": "core.rqworker.RelayingWorker", "JOB_CLASS": "django_tasks_rq.Job"}
 if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# Tasks left in the outbox because the queue was down are retried this often by the workers.
+OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=10)
 
 # --- Email delivery webhooks (django-anymail) ---------------------------------------------
 # The one provider whose bounce and complaint reports are taken, at /anymail/<name>/tracking/;

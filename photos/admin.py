@@ -99,6 +99,29 @@ class PhotoAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.save_photo(photo=obj, by=request.user)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.PhotoNotStored as refusal:
+            # The save rolled back. The same form again, with the reason on the image field
+            # and everything typed still there.
+            request.photo_not_stored = str(refusal)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        refusal = getattr(request, "photo_not_stored", None)
+        if refusal is None:
+            return form
+
+        class NotStored(form):
+            def clean(self):
+                cleaned_data = super().clean()
+                self.add_error("image", refusal)
+                return cleaned_data
+
+        return NotStored
+
     @admin.display(description="photo")
     def thumbnail(self, photo):
         return thumbnail_html(photo, width=96)

@@ -96,22 +96,33 @@ def ensure_renditions(photo, *, force=False):
     widths = target_widths(original_width)
 
     # Largest first, each copy resized from the original so quality never compounds.
-    for width in sorted(widths, reverse=True):
-        height = rendition_height(width, original_width, original_height)
-        resized = None
-        for image_format in FORMATS:
-            name = rendition_name(base, width, image_format)
-            if not force and default_storage.exists(name):
-                continue
-            if resized is None:
-                resized = (
-                    image
-                    if width == original_width
-                    else image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-                )
-            if force and default_storage.exists(name):
-                default_storage.delete(name)
-            default_storage.save(name, ContentFile(_encode(resized, image_format, icc_profile)))
+    written = []
+    try:
+        for width in sorted(widths, reverse=True):
+            height = rendition_height(width, original_width, original_height)
+            resized = None
+            for image_format in FORMATS:
+                name = rendition_name(base, width, image_format)
+                if not force and default_storage.exists(name):
+                    continue
+                if resized is None:
+                    resized = (
+                        image
+                        if width == original_width
+                        else image.resize(
+                            (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0
+                        )
+                    )
+                if force and default_storage.exists(name):
+                    default_storage.delete(name)
+                encoded = ContentFile(_encode(resized, image_format, icc_profile))
+                written.append(default_storage.save(name, encoded))
+    except Exception:
+        # A full disk (or any failure) part-way: the copies this call made go too, so no
+        # rendition is left that the photo's record does not list.
+        for name in written:
+            default_storage.delete(name)
+        raise
 
     photo.renditions = {
         "source": photo.image.name,

@@ -1,5 +1,7 @@
 """Saving a photo: checks, the uploader, and the resized copies readers get."""
 
+import errno
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -9,6 +11,20 @@ from .models import Photo
 from .renditions import delete_renditions, ensure_renditions
 
 User = AbstractBaseUser | AnonymousUser | None
+
+
+class PhotoNotStored(Exception):
+    """Storage refused the photo's files (a full disk, mostly); nothing was saved."""
+
+    def __init__(self, error: OSError):
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason = "the media storage is full"
+        else:
+            reason = f"the media storage failed ({error.strerror or error})"
+        super().__init__(
+            f"The photo could not be stored: {reason}. Nothing was saved. Upload it again "
+            "once an administrator has made room."
+        )
 
 
 def _staff(user: User):
@@ -40,8 +56,15 @@ def save_photo(*, photo: Photo, by: User) -> Photo:
     # caption edit would fetch the whole original (from S3 in production) for nothing.
     unchanged_image = stored is not None and stored["image"] == photo.image.name
     photo.full_clean(exclude=["image"] if unchanged_image else None)
-    photo.save()
-    ensure_renditions(photo)
+    try:
+        photo.save()
+        ensure_renditions(photo)
+    except OSError as error:
+        # Nothing of this save is kept: the transaction rolls back, and the new original
+        # goes too (a half-written one was removed by the storage, core/storage.py).
+        if not unchanged_image and photo.image.name and photo.image._committed:
+            photo.image.storage.delete(photo.image.name)
+        raise PhotoNotStored(error) from error
     old_renditions = (stored or {}).get("renditions") or {}
     if old_renditions.get("base") and old_renditions["base"] != photo.renditions.get("base"):
         # The image was replaced: its old copies are no longer listed anywhere.

@@ -145,12 +145,15 @@ def _enqueue_confirmation(
     subscriber_id: int | None, request_id: int | None = None, *, force: bool = False
 ) -> None:
     """Queue the confirmation email once the caller's transaction commits (a rollback sends
-    nothing, and the worker never looks for rows it cannot see yet)."""
+    nothing, and the worker never looks for rows it cannot see yet). Through the outbox: a
+    queue that is down when the signup commits (RQ with Redis stopped) delays the email, and
+    loses nothing (core/outbox.py)."""
+    from core import outbox
+
     from .tasks import send_confirmation_email_task
 
-    transaction.on_commit(
-        lambda: send_confirmation_email_task.enqueue(subscriber_id, force, request_id)
-    )
+    with transaction.atomic():  # callers outside a transaction still get row and task
+        outbox.enqueue_on_commit(send_confirmation_email_task, subscriber_id, force, request_id)
 
 
 @transaction.atomic
