@@ -177,10 +177,8 @@ CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
 resilient_cache(CACHES["default"], CACHE_CONNECT_TIMEOUT, CACHE_SOCKET_TIMEOUT)
 # Whole pages for readers who are not signed in (pagecache; docs/caching.md explains it).
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
-# The longest a reader may be shown a page older than the data: the life of a cached copy and
-# the s-maxage given to CDNs. Saving a story retires copies at once; this bounds what the app
-# cannot see (a per-process cache on another server, raw SQL). A scheduled story's time
-# shortens it further.
+# The longest a reader may be shown a page older than the data when no signal says it changed
+# (raw SQL): the life of a cached copy and the s-maxage given to CDNs.
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=5)
 # Blocks many pages share (the story rail, lists of story cards) rendered once per change and
 # kept as long as a page would be; on even when whole pages are not cached.
@@ -230,8 +228,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
-    # Local media; removes what a failed write (a full disk) leaves behind (core/storage.py).
-    "default": {"BACKEND": "core.storage.MediaStorage"},
+    "default": {"BACKEND": "core.storage.MediaStorage"},  # cleans up after a full disk
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",
@@ -284,10 +281,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 NEWSLETTER_POSTAL_ADDRESS = env.str(
     "NEWSLETTER_POSTAL_ADDRESS", default="The Newsroom, 1 Example Street, 01001 Kyiv"
 )
-# Sending newsletter issues (newsletters/sending.py explains the claim protocol).
+# Sending newsletter issues (newsletters/sending.py).
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
-# Messages marked "sending" per database write: 1 means at most one uncertain recipient per
-# worker crash; larger groups write less but leave more recipients uncertain after a crash.
+# Messages marked "sending" per write: 1 leaves at most one recipient uncertain per crash.
 NEWSLETTER_SEND_GROUP = env.int("NEWSLETTER_SEND_GROUP", default=1)
 NEWSLETTER_SEND_WORKERS = env.int("NEWSLETTER_SEND_WORKERS", default=1)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=4)
@@ -311,14 +307,13 @@ TASKS = {
 # times, then failed (core/tasklease.py).
 TASK_WORKER_LEASE_SECONDS = env.float("TASK_WORKER_LEASE_SECONDS", default=30)
 TASK_MAX_RECOVERIES = env.int("TASK_MAX_RECOVERIES", default=3)
-# With TASKS_BACKEND=django_tasks_rq.RQBackend, tasks wait in Redis and any number of machines
-# run `manage.py rqworker default --job-class django_tasks_rq.Job` (docs/deploy.md).
+# TASKS_BACKEND=django_tasks_rq.RQBackend: tasks wait in Redis for `rqworker` (docs/deploy.md).
 RQ_QUEUES = {"default": {"URL": env.str("RQ_URL", default="redis://127.0.0.1:6379/2")}}
-# Workers relay the tasks a signup committed while Redis was down (core/outbox.py).
+# Its workers also relay the tasks committed while Redis was down (core/outbox.py), every
+# OUTBOX_RELAY_SECONDS.
 RQ = {"WORKER_CLASS": "core.rqworker.RelayingWorker", "JOB_CLASS": "django_tasks_rq.Job"}
 if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-# Tasks left in the outbox because the queue was down are retried this often by the workers.
 OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=10)
 
 # --- Email delivery webhooks (django-anymail) ---------------------------------------------
