@@ -224,7 +224,13 @@ def restore(folder: Path) -> dict:
     manifest = read_manifest(folder)
     restore_database(folder, manifest)
     restored = restore_media(folder)
+    # Models the backup's release did not have yet are not compared.
     found = counts()
-    if found != manifest["counts"]:
-        raise BackupError(f"Restored rows {found} differ from the backup's {manifest['counts']}.")
+    differ = {
+        label: (number, found.get(label))
+        for label, number in manifest["counts"].items()
+        if found.get(label) != number
+    }
+    if differ:
+        raise BackupError(f"Restored rows differ from the backup's (backup, now): {differ}.")
     return {**manifest, "restored_media_files": restored}
