@@ -20,7 +20,9 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
+from django.utils.encoding import filepath_to_uri
+from django.utils.functional import empty
 from PIL import Image, ImageOps
 
 FORMATS = {"webp": ("WEBP", "webp", {"quality": 80, "method": 4}), "jpeg": ("JPEG", "jpg", {})}
@@ -176,17 +178,30 @@ def _size(photo):
 def renditions_for(photo, image_format):
     """Every rendition of one format, narrowest first; empty before they are made."""
     if not has_renditions(photo) or image_format not in photo.renditions.get("formats", ()):
-        return []
+        return ()
     data = photo.renditions
     original_width, original_height = _size(photo)
-    return [
+    url = _url_function()
+    return tuple(
         Rendition(
-            url=default_storage.url(rendition_name(data["base"], width, image_format)),
+            url=url(rendition_name(data["base"], width, image_format)),
             width=width,
             height=rendition_height(width, original_width, original_height),
         )
         for width in data["widths"]
-    ]
+    )
+
+
+def _url_function():
+    """The media storage's `url`, or for files on this machine the same address without
+    `urljoin` (most of its cost: a page of cards prints a hundred rendition URLs)."""
+    storage = default_storage._wrapped
+    if storage is empty:
+        storage = storages["default"]
+    base = getattr(storage, "base_url", None)
+    if type(storage).url is FileSystemStorage.url and base and base.endswith("/"):
+        return lambda name: base + filepath_to_uri(name)
+    return storage.url
 
 
 def srcset(photo, image_format):

@@ -11,7 +11,6 @@
 
 import json
 import re
-from datetime import timedelta
 
 from django import template
 from django.conf import settings
@@ -22,8 +21,10 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import cards
 from articles.body import body_segments as split_body
 from photos import renditions
+from photos.markup import picture_html
 
 register = template.Library()
 
@@ -33,54 +34,20 @@ LONG_DATE = "F j, Y"
 LONG_DATETIME = "F j, Y g:i A"
 
 
-@register.inclusion_tag("includes/picture.html")
+@register.simple_tag
 def picture(photo, sizes="100vw", eager=False, css_class="", alt=None):
-    """A <picture> with WebP and JPEG srcsets, width/height and lazy or eager loading.
-
-    The lead photo of a page passes eager=True: it loads at once with fetchpriority=high;
-    everything else loads lazily. Reads only `photo.renditions`: no query, no file access.
-    """
-    if not photo or not getattr(photo, "image", None):
-        return {"photo": None}
-    default = renditions.default_rendition(photo)
-    jpeg_srcset = renditions.srcset(photo, "jpeg") or f"{default.url} {default.width}w"
-    return {
-        "photo": photo,
-        "src": default.url,
-        "width": default.width,
-        "height": default.height,
-        "webp_srcset": renditions.srcset(photo, "webp"),
-        "jpeg_srcset": jpeg_srcset,
-        "sizes": sizes,
-        "eager": eager,
-        "css_class": css_class,
-        "alt": photo.alt_text if alt is None else alt,
-        # Only when the editor moved the focal point: cropped cards keep it in view. Classes
-        # in 10% steps (site.css), not a style attribute, which the CSP refuses.
-        "focal_class": (
-            f"focus-x{round(photo.focal_x * 10)} focus-y{round(photo.focal_y * 10)}"
-            if (photo.focal_x, photo.focal_y) != (0.5, 0.5)
-            else ""
-        ),
-    }
+    """A responsive <picture> (photos.markup.picture_html)."""
+    return picture_html(photo, sizes, eager=eager, css_class=css_class, alt=alt)
 
 
-@register.filter
-def card_time(value):
-    """Relative time for today's stories ("2 hours ago"), the date for older ones."""
-    if not value:
-        return ""
-    now = timezone.now()
-    if timezone.localdate(value) != timezone.localdate(now) or value > now:
-        return format_date(timezone.localtime(value), LONG_DATE)
-    elapsed = now - value
-    if elapsed < timedelta(minutes=1):
-        return "Just now"
-    if elapsed < timedelta(hours=1):
-        minutes = int(elapsed.total_seconds() // 60)
-        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
-    hours = int(elapsed.total_seconds() // 3600)
-    return f"{hours} hour{'s' if hours != 1 else ''} ago"
+@register.simple_tag
+def story_card(story, **options):
+    """One story in a listing (articles.cards.story_card): {% story_card story heading="h2" %}."""
+    return cards.story_card(story, **options)
+
+
+register.filter("card_time", cards.card_time)
+register.filter("html_datetime", cards.html_datetime)
 
 
 @register.filter
@@ -92,15 +59,6 @@ def feed_time(value):
     if local.date() == timezone.localdate():
         return format_date(local, "g:i A")
     return format_date(local, "M j")
-
-
-@register.filter
-def html_datetime(value):
-    """For <time datetime="…">: ISO 8601 in the outlet's zone, whole seconds. (The `c`
-    format keeps microseconds, and HTML allows at most three digits of a second.)"""
-    if not value:
-        return ""
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 @register.filter
