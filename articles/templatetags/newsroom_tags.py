@@ -34,22 +34,25 @@ LONG_DATETIME = "F j, Y g:i A"
 
 
 @register.inclusion_tag("includes/picture.html")
-def picture(photo, sizes="100vw", eager=False, css_class="", alt=None):
+def picture(photo, sizes="100vw", eager=False, css_class="", alt=None, crop=None):
     """A <picture> with WebP and JPEG srcsets, width/height and lazy or eager loading.
 
     The lead photo of a page passes eager=True: it loads at once with fetchpriority=high;
-    everything else loads lazily. Reads only `photo.renditions`: no query, no file access.
+    everything else loads lazily. A layout that crops passes `crop` ("wide", "card",
+    "square": photos.crops) and gets the copies cut for it, where the focal point or the
+    editor's override put them. Reads only `photo.renditions`: no query, no file access.
     """
     if not photo or not getattr(photo, "image", None):
         return {"photo": None}
-    default = renditions.default_rendition(photo)
-    jpeg_srcset = renditions.srcset(photo, "jpeg") or f"{default.url} {default.width}w"
+    default = renditions.default_rendition(photo, crop=crop)
+    jpeg_srcset = renditions.srcset(photo, "jpeg", crop) or f"{default.url} {default.width}w"
+    focal_x, focal_y = renditions.focal_point_in(photo, crop)
     return {
         "photo": photo,
         "src": default.url,
         "width": default.width,
         "height": default.height,
-        "webp_srcset": renditions.srcset(photo, "webp"),
+        "webp_srcset": renditions.srcset(photo, "webp", crop),
         "jpeg_srcset": jpeg_srcset,
         "sizes": sizes,
         "eager": eager,
@@ -58,8 +61,8 @@ def picture(photo, sizes="100vw", eager=False, css_class="", alt=None):
         # Only when the editor moved the focal point: cropped cards keep it in view. Classes
         # in 10% steps (site.css), not a style attribute, which the CSP refuses.
         "focal_class": (
-            f"focus-x{round(photo.focal_x * 10)} focus-y{round(photo.focal_y * 10)}"
-            if (photo.focal_x, photo.focal_y) != (0.5, 0.5)
+            f"focus-x{round(focal_x * 10)} focus-y{round(focal_y * 10)}"
+            if (round(focal_x * 10), round(focal_y * 10)) != (5, 5)
             else ""
         ),
     }
