@@ -1,5 +1,7 @@
 """The photo library in the admin: uploads, captions and credits, the picker's thumbnails."""
 
+import json
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -13,6 +15,9 @@ from .crops import CROPS, MIN_OVERRIDE_WIDTH
 from .forms import OVERRIDE_PARTS, PhotoAdminForm, override_field
 from .models import Photo
 from .widgets import photo_thumbnail, thumbnail_html
+
+# One row of number fields per crop: left, top, width.
+CROP_ROWS = [tuple(override_field(name, part) for part in OVERRIDE_PARTS) for name in CROPS]
 
 
 @admin.register(Photo)
@@ -47,10 +52,7 @@ class PhotoAdmin(admin.ModelAdmin):
                 "fields": [
                     "focal_picker",
                     ("focal_x", "focal_y"),
-                    *(
-                        tuple(override_field(name, part) for part in OVERRIDE_PARTS)
-                        for name in CROPS
-                    ),
+                    *CROP_ROWS,
                 ],
                 "description": "Layouts crop the photo to a few shapes. Each crop keeps the "
                 "focal point in view, unless you adjust that crop yourself.",
@@ -66,6 +68,17 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description="uploaded by", ordering="uploaded_by__last_name")
     def uploader(self, photo):
         return display_name(photo.uploaded_by) or "—"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the crop fields belong to the form (no attribute of the photo to show);
+        # the picker shows the saved crops.
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in CROP_ROWS]})
+            for title, options in fieldsets
+        ]
 
     def get_urls(self):
         return [
@@ -156,6 +169,8 @@ class PhotoAdmin(admin.ModelAdmin):
             "admin/photos/focal_picker.html",
             {
                 "source": source,
+                "photo": photo,
+                "overrides": json.dumps(photo.crop_overrides or {}),
                 "width": width,
                 "height": height,
                 "alt": photo.alt_text,

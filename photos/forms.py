@@ -96,7 +96,9 @@ class PhotoAdminForm(forms.ModelForm, CropOverrideFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("focal_x", "focal_y"):
-            self.fields[name].widget.attrs.update(min=0, max=1, step=0.01)
+            # Absent from a read-only form (the user may only view the photo).
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(min=0, max=1, step=0.01)
         for name, saved in (self.instance.crop_overrides or {}).items():
             if name in CROPS and saved:
                 for part, value in zip(OVERRIDE_PARTS, saved, strict=True):

@@ -107,6 +107,7 @@ def _is_current(photo):
     return (
         data.get("source") == photo.image.name
         and data.get("widths")
+        and data.get("size")
         and data.get("crops") == planned_crops(photo, data["size"])
         and all(default_storage.exists(name) for name in rendition_files(data))
     )

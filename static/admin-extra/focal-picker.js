@@ -44,11 +44,30 @@
 
   function setup(root) {
     const form = root.closest("form");
-    const field = (name) => form.querySelector("#id_" + name);
+    // A user who may only view the photo has no fields: the picker then shows the saved
+    // point and crops (from the template's data attributes) and takes no input.
+    const readOnly = !form.querySelector("#id_focal_x");
+    const saved = JSON.parse(root.dataset.overrides || "{}");
+    const field = (name) => {
+      const input = form.querySelector("#id_" + name);
+      if (input || !readOnly) {
+        return input;
+      }
+      const [, crop, part] = name.match(/^crop_(\w+)_(left|top|width)$/) || [];
+      const value = crop ? (saved[crop] || [])[PARTS.indexOf(part)] : root.dataset[name === "focal_x" ? "focalX" : "focalY"];
+      return { value: value === undefined ? "" : String(value), addEventListener() {} };
+    };
     const fx = field("focal_x");
     const fy = field("focal_y");
-    if (!fx || !fy) {
-      return;
+    if (readOnly) {
+      root.classList.add("is-read-only");
+      root.querySelectorAll(".focal-picker__help, .focal-picker__actions").forEach((node) => {
+        node.hidden = true;
+      });
+      // The saved values are shown as text beside the picture; the point only illustrates them.
+      const marker = root.querySelector(".focal-picker__point");
+      marker.removeAttribute("tabindex");
+      marker.setAttribute("aria-hidden", "true");
     }
     const stage = root.querySelector(".focal-picker__stage");
     const canvas = stage.querySelector(".focal-picker__image");
@@ -214,7 +233,7 @@
     }
 
     stage.addEventListener("pointerdown", (event) => {
-      if (!state.source || event.button !== 0) {
+      if (readOnly || !state.source || event.button !== 0) {
         return;
       }
       event.preventDefault();
@@ -266,7 +285,7 @@
 
     point.addEventListener("keydown", (event) => {
       const arrow = ARROWS[event.key];
-      if (!arrow) {
+      if (!arrow || readOnly) {
         return;
       }
       event.preventDefault();

@@ -2,6 +2,7 @@
 words (with what was typed kept) when they do not, and a refusal changes nothing."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -174,3 +175,19 @@ def test_an_upload_may_bring_its_crop(admin_client):
     photo = Photo.objects.get()
     assert photo.crop_overrides == {"wide": [0, 400, 1000]}
     assert photo.renditions["crops"]["wide"]["box"] == [0, 400, 1000, 563]
+
+
+def test_a_viewer_sees_the_saved_point_and_crops_without_fields(client, django_user_model, photo):
+    viewer = django_user_model.objects.create_user("vera", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_photo"))
+    client.force_login(viewer)
+    photo.crop_overrides = {"card": [0, 0, 900]}
+    photo.save()
+
+    response = client.get(reverse("admin:photos_photo_change", args=[photo.pk]))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-overrides="{&quot;card&quot;: [0, 0, 900]}"' in html
+    assert 'data-focal-x="0.5000"' in html
+    assert 'name="crop_card_left"' not in html and 'name="focal_x"' not in html
