@@ -23,6 +23,7 @@ from photos.markup import picture_html
 
 LONG_DATE = "F j, Y"
 CARD_SIZES = "(min-width: 1024px) 300px, (min-width: 640px) 45vw, 100vw"
+CROP_OF_VARIANT = {"lead": "wide", "compact": "square"}
 
 
 def card_time(value):
@@ -82,7 +83,9 @@ def story_card(
         classes += " card--text"
     parts = [f'<article class="{classes}">']
     if photo:
-        picture = picture_html(photo, sizes or CARD_SIZES, eager=eager, alt="")
+        # Each variant shows the crop of its shape (photos.crops), cut where the editor wants.
+        crop = CROP_OF_VARIANT.get(variant, "card")
+        picture = picture_html(photo, sizes or CARD_SIZES, eager=eager, alt="", crop=crop)
         parts.append(
             f'<a class="card__media" href="{url}" tabindex="-1" aria-hidden="true">{picture}</a>'
         )

@@ -1,16 +1,23 @@
 """The photo library in the admin: uploads, captions and credits, the picker's thumbnails."""
 
+import json
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.template.loader import render_to_string
 from django.urls import path
 
 from core.people import display_name
 
-from . import rules, services
-from .forms import PhotoAdminForm
+from . import renditions, rules, services
+from .crops import CROPS, MIN_OVERRIDE_WIDTH
+from .forms import OVERRIDE_PARTS, PhotoAdminForm, override_field
 from .models import Photo
 from .widgets import photo_thumbnail, thumbnail_html
+
+# One row of number fields per crop: left, top, width.
+CROP_ROWS = [tuple(override_field(name, part) for part in OVERRIDE_PARTS) for name in CROPS]
 
 
 @admin.register(Photo)
@@ -22,9 +29,15 @@ class PhotoAdmin(admin.ModelAdmin):
     list_select_related = ["uploaded_by"]
     search_fields = ["caption", "credit", "alt_text"]
     date_hierarchy = "created_at"
-    readonly_fields = ["preview", "size", "rendition_summary", "uploader", "created_at"]
+    readonly_fields = [
+        "focal_picker",
+        "size",
+        "rendition_summary",
+        "uploader",
+        "created_at",
+    ]
     fieldsets = [
-        (None, {"fields": ["image", "preview"]}),
+        (None, {"fields": ["image"]}),
         (
             "For readers",
             {
@@ -34,11 +47,15 @@ class PhotoAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Cropping",
+            "Focal point and crops",
             {
-                "fields": ["focal_x", "focal_y"],
-                "classes": ["collapse"],
-                "description": "The point kept in view when a layout crops the photo.",
+                "fields": [
+                    "focal_picker",
+                    ("focal_x", "focal_y"),
+                    *CROP_ROWS,
+                ],
+                "description": "Layouts crop the photo to a few shapes. Each crop keeps the "
+                "focal point in view, unless you adjust that crop yourself.",
             },
         ),
         ("Record", {"fields": ["size", "rendition_summary", "uploader", "created_at"]}),
@@ -51,6 +68,17 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description="uploaded by", ordering="uploaded_by__last_name")
     def uploader(self, photo):
         return display_name(photo.uploaded_by) or "—"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the crop fields belong to the form (no attribute of the photo to show);
+        # the picker shows the saved crops.
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in CROP_ROWS]})
+            for title, options in fieldsets
+        ]
 
     def get_urls(self):
         return [
@@ -82,6 +110,10 @@ class PhotoAdmin(admin.ModelAdmin):
                 "alt": photo.alt_text,
             }
         )
+
+    class Media:
+        css = {"all": ["admin-extra/photos-admin.css"]}
+        js = ["admin-extra/focal-picker.js"]
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Photos", **(extra_context or {})})
@@ -126,11 +158,26 @@ class PhotoAdmin(admin.ModelAdmin):
     def thumbnail(self, photo):
         return thumbnail_html(photo, width=96)
 
-    @admin.display(description="preview")
-    def preview(self, photo):
-        if not photo.pk or not photo.image:
-            return "Shown here after you save."
-        return thumbnail_html(photo, width=320)
+    @admin.display(description="focal point")
+    def focal_picker(self, photo):
+        """The picture to click, with a preview of every crop (static/admin-extra/
+        focal-picker.js draws them; before an upload it shows the chosen file)."""
+        has_image = bool(photo.pk and photo.image)
+        source = renditions.default_rendition(photo) if has_image else None
+        width, height = photo.display_size() if has_image else (0, 0)
+        return render_to_string(
+            "admin/photos/focal_picker.html",
+            {
+                "source": source,
+                "photo": photo,
+                "overrides": json.dumps(photo.crop_overrides or {}),
+                "width": width,
+                "height": height,
+                "alt": photo.alt_text,
+                "crops": CROPS.values(),
+                "min_width": MIN_OVERRIDE_WIDTH,
+            },
+        )
 
     @admin.display(description="size")
     def size(self, photo):

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from . import rules
 from .models import Photo
-from .renditions import delete_renditions, ensure_renditions
+from .renditions import delete_renditions, ensure_renditions, stale_files
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -66,7 +66,9 @@ def save_photo(*, photo: Photo, by: User) -> Photo:
             photo.image.storage.delete(photo.image.name)
         raise PhotoNotStored(error) from error
     old_renditions = (stored or {}).get("renditions") or {}
-    if old_renditions.get("base") and old_renditions["base"] != photo.renditions.get("base"):
-        # The image was replaced: its old copies are no longer listed anywhere.
-        transaction.on_commit(lambda: delete_renditions(old_renditions))
+    current = dict(photo.renditions or {})
+    if stale_files(old_renditions, current):
+        # A replaced image, or a crop cut elsewhere: the copies no longer listed anywhere go
+        # once the new ones are committed (a page cached until then still finds them).
+        transaction.on_commit(lambda: delete_renditions(old_renditions, keep=current))
     return photo

@@ -35,9 +35,9 @@ LONG_DATETIME = "F j, Y g:i A"
 
 
 @register.simple_tag
-def picture(photo, sizes="100vw", eager=False, css_class="", alt=None):
-    """A responsive <picture> (photos.markup.picture_html)."""
-    return picture_html(photo, sizes, eager=eager, css_class=css_class, alt=alt)
+def picture(photo, sizes="100vw", eager=False, css_class="", alt=None, crop=None):
+    """A responsive <picture> (photos.markup.picture_html), of the crop `crop` if given."""
+    return picture_html(photo, sizes, eager=eager, css_class=css_class, alt=alt, crop=crop)
 
 
 @register.simple_tag

@@ -15,6 +15,7 @@ import pytest
 
 from photos import services as photo_services
 from photos.models import Photo
+from photos.renditions import rendition_files
 from tests.articles.reader_helpers import start_tags
 from tests.factories import ArticleFactory, BylineFactory, uploaded_jpeg
 from tests.scaling.conftest import ROOT
@@ -91,8 +92,10 @@ def test_an_upload_and_its_renditions_live_in_the_bucket(
     stored = keys(bucket)
     assert photo.image.name in stored
     renditions = {key for key in stored if key.startswith(f"renditions/{photo.pk}/")}
-    # 320, 640, 1024 and 1600 px, each as WebP and JPEG.
-    assert len(renditions) == 8
+    # 320, 640, 1024 and 1600 px, each as WebP and JPEG; then the crops (photos.crops): wide
+    # at the same four widths, card (1500 px) up to 1024, square (1000 px) up to 640.
+    assert len(renditions) == 8 + 8 + 6 + 4
+    assert renditions == rendition_files(photo.renditions)
     head = bucket.head_object(Bucket=BUCKET, Key=sorted(renditions)[0])
     assert head["CacheControl"] == "public, max-age=31536000, immutable"
     assert not (settings.MEDIA_ROOT / "renditions").exists()
@@ -134,7 +137,9 @@ def test_renditions_already_in_the_bucket_are_not_made_again(bucket):
     ensure_renditions(Photo.objects.get(pk=photo.pk))
     after = {key: bucket.head_object(Bucket=BUCKET, Key=key)["LastModified"] for key in before}
     assert after == before
-    assert len(before) == 4  # 320 and 640 px (the original is 700 wide), WebP and JPEG
+    # 320 and 640 px (the original is 700 wide), WebP and JPEG; the same for the wide and
+    # card crops (700 px wide), and 320 px for the square (500 px).
+    assert len(before) == 4 + 4 + 4 + 2
 
 
 def test_settings_switch_to_the_bucket_from_the_environment():

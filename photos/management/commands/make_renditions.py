@@ -17,7 +17,7 @@ class Command(BaseCommand):
         for photo in Photo.objects.exclude(image="").order_by("pk").iterator(chunk_size=200):
             # ensure_renditions also checks the files; skipping recorded ones here keeps a
             # re-run over thousands of photos from touching storage for each of them.
-            if not force and has_renditions(photo):
+            if not force and has_renditions(photo) and "crops" in photo.renditions:
                 continue
             try:
                 ensure_renditions(photo, force=force)
