@@ -302,8 +302,12 @@ class Article(models.Model):
 
     @property
     def ordered_bylines(self):
-        """Bylines in order; uses the prefetched list when `with_card_data()` loaded it."""
-        return sorted(self.bylines.all(), key=lambda byline: byline.position)
+        """Bylines in order: the list `with_card_data()` loaded (publication.card_bylines),
+        else the prefetched or queried related rows."""
+        loaded = self.__dict__.get("card_bylines")
+        if loaded is not None:
+            return loaded
+        return sorted(self.bylines.all(), key=lambda byline: (byline.position, byline.pk or 0))
 
     @property
     def byline_authors(self):

@@ -24,6 +24,14 @@ class StoryStatus(models.TextChoices):
 PUBLIC_STATUSES = (StoryStatus.SCHEDULED, StoryStatus.PUBLISHED)
 
 
+def card_bylines(byline_model, queryset=None):
+    """Stories' bylines in order, as the list `story.card_bylines` that `ordered_bylines`
+    reads: a plain list costs a listing a fraction of a prefetched manager per story."""
+    if queryset is None:
+        queryset = byline_model.objects.select_related("author").order_by("position", "pk")
+    return Prefetch("bylines", queryset=queryset, to_attr="card_bylines")
+
+
 class ArticleQuerySet(models.QuerySet):
     def released(self):
         """Published or scheduled, whether or not the time has come: stories an editor has
@@ -49,12 +57,7 @@ class ArticleQuerySet(models.QuerySet):
     def with_card_data(self):
         """Everything a story card or story page shows, in a fixed number of queries."""
         return self.select_related("section", "lead_photo").prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=self.model.bylines.rel.related_model.objects.select_related(
-                    "author"
-                ).order_by("position"),
-            )
+            card_bylines(self.model.bylines.rel.related_model)
         )
 
     def newest_first(self):

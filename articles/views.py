@@ -18,6 +18,7 @@ from pagecache import cached
 from .caching import navigation_sections
 from .models import Article, Author, Byline, Correction, RelatedEmbed, Section
 from .news_feed import feed_entries, feed_page
+from .publication import card_bylines
 
 HOME_TOP_STORIES = 3
 HOME_EDITORS_PICKS = 4
@@ -79,10 +80,7 @@ def curated_stories(*, featured: int, picks: int, exclude_pk=None):
     featured_stories = list(stories.featured()[:featured])
     shown = [story.pk for story in featured_stories]
     pick_stories = list(stories.editors_picks().exclude(pk__in=shown)[:picks])
-    bylines = Byline.objects.select_related("author").order_by("position")
-    prefetch_related_objects(
-        [*featured_stories, *pick_stories], Prefetch("bylines", queryset=bylines)
-    )
+    prefetch_related_objects([*featured_stories, *pick_stories], card_bylines(Byline))
     return featured_stories, pick_stories
 
 
@@ -101,8 +99,7 @@ def rail_candidates():
     )
     featured = list(stories.featured()[: STORY_FEATURED + 1])
     picks = list(stories.editors_picks()[: RAIL_EDITORS_PICKS + STORY_FEATURED + 1])
-    bylines = Byline.objects.select_related("author").order_by("position")
-    prefetch_related_objects([*featured, *picks], Prefetch("bylines", queryset=bylines))
+    prefetch_related_objects([*featured, *picks], card_bylines(Byline))
     return featured, picks, feed_entries(limit=RAIL_FEED_ITEMS + 1)
 
 
