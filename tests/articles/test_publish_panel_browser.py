@@ -5,6 +5,7 @@ with the read-only story a Reporter opens."""
 import pytest
 from playwright.sync_api import expect
 
+from articles import services
 from articles.models import Article
 from editorial.roles import EDITOR, REPORTER
 from tests.articles.workflow_helpers import PASSWORD, make_user
@@ -25,7 +26,7 @@ BODY = (
 @pytest.fixture
 def desk(django_user_model):
     editor = make_user(django_user_model, "erin", EDITOR, first_name="Erin", last_name="Kovalenko")
-    reporter = make_user(django_user_model, "rita", REPORTER)
+    reporter = make_user(django_user_model, "rita", REPORTER, first_name="Rita", last_name="Bondar")
     byline = AuthorFactory(name="Rita Reporter", slug="rita-reporter", user=reporter)
     in_review = ArticleFactory(
         headline="Night ferry to the islands returns for the summer",
@@ -35,6 +36,7 @@ def desk(django_user_model):
         authors=[byline],
         body=BODY,
     )
+    services.save_story(article=in_review, by=reporter)  # a revision: "Last saved by Rita…"
     published = ArticleFactory(headline="Harbour wall repaired before the storms", body=BODY)
     RelatedEmbedFactory(article=published, after_paragraph=1)
     return {"editor": editor, "reporter": reporter, "story": in_review, "published": published}
@@ -77,6 +79,7 @@ def test_panel_screenshots(live_server, desk, theme):
             expect(page.locator(".publish-panel__actions button")).to_have_text(
                 ["Save changes", "Publish now", "Schedule"]
             )
+            expect(page.locator(".publish-panel")).to_contain_text("Last saved by Rita Bondar")
             screenshot(page, f"story-publish-panel-{width}-{theme}", full_page=False)
             page.close()
 
