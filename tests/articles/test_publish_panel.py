@@ -349,3 +349,51 @@ def test_read_only_story_shows_the_rendered_body(client, roles):
     assert "Read also" in page and "The first bridge, fifty years on" in page
     assert 'name="_save_story"' not in page and 'name="body"' not in page
     assert "Live since " in page  # the panel still says where it stands
+
+
+def _new_story_data(button, **fields):
+    data = story_form_data(section=SectionFactory(), **fields)
+    data.pop("_save")
+    data[button] = "pressed"
+    return data
+
+
+def test_editor_publishes_a_new_story_straight_from_the_add_form(client, roles):
+    client.force_login(roles["editor"])
+    data = _new_story_data("_publish_now", bylines=[byline_row(roles["reporter"].author)])
+
+    response = client.post(ADD_STORY_URL, data, follow=True)
+
+    story = Article.objects.get(slug="night-trains-return")
+    assert messages_of(response) == ["Published: readers see it now."]
+    assert story.is_published and story.published_by == roles["editor"]
+
+
+def test_a_new_story_without_a_byline_is_not_published_nor_filed(client, roles):
+    client.force_login(roles["editor"])
+    response = client.post(ADD_STORY_URL, _new_story_data("_publish_now"))
+
+    assert response.status_code == 200
+    assert NO_BYLINE_MESSAGE in response.content.decode()
+    assert not Article.objects.filter(slug="night-trains-return").exists()
+
+
+def test_a_reporters_forged_publish_on_the_add_form_files_nothing(client, roles):
+    client.force_login(roles["reporter"])
+    data = _new_story_data("_publish_now", bylines=[byline_row(roles["reporter"].author)])
+
+    response = client.post(ADD_STORY_URL, data)
+
+    assert response.status_code == 200
+    assert NOT_PUBLISHER_MESSAGE in response.content.decode()
+    assert not Article.objects.filter(slug="night-trains-return").exists()
+
+
+def test_reporter_saves_changes_to_a_story_in_review(client, roles):
+    story = ArticleFactory(status="in_review", publish_at=None, created_by=roles["reporter"])
+    client.force_login(roles["reporter"])
+
+    response = press(client, story, "_save_story", dek="Tightened.")
+
+    assert messages_of(response) == ["Changes saved. The story stays in review."]
+    assert (stored(story).status, stored(story).dek) == ("in_review", "Tightened.")
