@@ -257,7 +257,6 @@ class PublishPanelAdminMixin:
             "schedule_name": SCHEDULE,
             "status_field": form["status"] if "status" in form.fields else None,
             "publish_at_field": form["publish_at"] if "publish_at" in form.fields else None,
-            "live_url": obj.get_absolute_url() if obj is not None and obj.is_published else "",
         }
 
 
