@@ -302,8 +302,7 @@ class Article(models.Model):
 
     @property
     def ordered_bylines(self):
-        """Bylines in order: the list `with_card_data()` loaded (publication.card_bylines),
-        else the prefetched or queried related rows."""
+        """Bylines in order: the list publication.card_bylines loaded, else related rows."""
         loaded = self.__dict__.get("card_bylines")
         if loaded is not None:
             return loaded

@@ -72,10 +72,6 @@ class ArticleAdminForm(forms.ModelForm):
                 "Draft and In review stay hidden. Published goes live at the publish time; a "
                 "future time makes it Scheduled. Withdrawn takes it off the site."
             ),
-            "publish_at": (
-                "Kyiv time (the outlet's time zone). Empty when publishing means now; a time in "
-                "the future schedules the story, no one needs to press a button then."
-            ),
             "is_featured": "The lead slot on the home page goes to the newest featured story.",
             "is_editors_pick": "Listed under Editors' Picks on the home page and story pages.",
             "in_news_feed": "Also listed in the News Feed with its time and headline.",
@@ -135,11 +131,20 @@ class BylineInlineForm(forms.ModelForm):
 class BylineInlineFormSet(BaseInlineFormSet):
     """Bylines of one story; a story going public needs at least one."""
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            # The table's "Delete?" heading is no label for a screen reader.
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Remove this byline"
+
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        if self.instance.status not in PUBLIC_STATUSES:
+        # `going_public`: the publish panel's Publish now or Schedule was pressed (panel.py).
+        if self.instance.status not in PUBLIC_STATUSES and not getattr(
+            self.instance, "going_public", False
+        ):
             return
         authors = [
             form

@@ -15,7 +15,6 @@ from django.utils.html import format_html, format_html_join
 from articles import permissions, services
 from articles.forms import LabelledListEditingMixin
 from articles.models import (
-    PUBLIC_STATUSES,
     Article,
     Byline,
     RelatedEmbed,
@@ -26,6 +25,7 @@ from photos.widgets import PhotoPickerMixin, thumbnail_html
 
 from ..forms import ArticleAdminForm, BylineInlineForm, BylineInlineFormSet
 from .editing import EditingAdminMixin
+from .panel import STATUS_COLOURS, PublishPanelAdminMixin, status_of
 from .workflow import WorkflowAdminMixin
 
 # --- Stories -------------------------------------------------------------------------------
@@ -143,18 +143,12 @@ STORY_FLAGS = [
     ("is_editors_pick", "pick", "Editors' pick"),
     ("in_news_feed", "feed", "News feed"),
 ]
-STATUS_COLOURS = {
-    "draft": "grey",
-    "in_review": "amber",
-    "scheduled": "blue",
-    "live": "green",
-    "withdrawn": "red",
-}
 
 
 @admin.register(Article)
 class ArticleAdmin(
     EditingAdminMixin,
+    PublishPanelAdminMixin,
     WorkflowAdminMixin,
     HttpsUrlFieldsMixin,
     PhotoPickerMixin,
@@ -203,7 +197,8 @@ class ArticleAdmin(
         "put_out_by",
         "modified_at",
     ]
-    save_on_top = True
+    # The publish panel (panel.py) is the top row of buttons.
+    save_on_top = False
     actions = [
         "publish_now",
         _flag_action("add_to_news_feed", "in_news_feed", True, "Add to the news feed"),
@@ -215,7 +210,8 @@ class ArticleAdmin(
         "withdraw_stories",
     ]
     # Fieldsets in the order a journalist works; the change form template puts the bylines
-    # under the first one and the related embeds under the body.
+    # under the first one and the related embeds under the body, and "Publish" (status,
+    # hidden, and the publish time) in the publish panel at the top.
     fieldsets = [
         ("Story", {"fields": ["headline", "slug", "dek"]}),
         ("Body", {"fields": ["body"], "classes": ["body-fieldset"]}),
@@ -242,11 +238,11 @@ class ArticleAdmin(
                 "a transcript: its address, or the text itself for a page of its own.",
             },
         ),
+        ("Publish", {"fields": ["status", "publish_at"]}),
         (
-            "Publishing",
+            "On the site",
             {
                 "fields": [
-                    ("status", "publish_at"),
                     ("is_featured", "featured_position"),
                     ("is_editors_pick", "editors_pick_position"),
                     "in_news_feed",
@@ -357,12 +353,7 @@ class ArticleAdmin(
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, article):
-        if article.status in PUBLIC_STATUSES:
-            key, label = (
-                ("live", "Published") if article.is_published else ("scheduled", "Scheduled")
-            )
-        else:
-            key, label = article.status, article.get_status_display()
+        key, label = status_of(article)
         badge = format_html(
             '<span class="status-badge status-{}">{}</span>', STATUS_COLOURS[key], label
         )

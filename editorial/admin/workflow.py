@@ -1,5 +1,5 @@
 """The story admin's workflow layer: what each role sees and may do, status history,
-corrections, previews and "Submit for review".
+corrections and previews (the buttons that move a story are the publish panel's, panel.py).
 
 Mixed into ArticleAdmin (articles/admin.py). The same rules are enforced again in
 articles.services, so a hand-made POST meets them even when the admin would not have shown
@@ -177,16 +177,6 @@ class WorkflowAdminMixin:
             for correction in formset.new_objects + [c for c, _ in formset.changed_objects]:
                 services.touch_for_correction(form.instance, correction)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if SUBMIT_FOR_REVIEW in request.POST and form.instance.status == Article.Status.DRAFT:
-            services.submit_for_review(form.instance, by=request.user)
-            self.message_user(
-                request,
-                "Submitted for review: the editors have been told.",
-                messages.SUCCESS,
-            )
-
     # --- extra pages ---
 
     def get_urls(self):
@@ -274,10 +264,6 @@ class WorkflowAdminMixin:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow"] = {
-            "can_submit": obj is not None
-            and obj.status == Article.Status.DRAFT
-            and permissions.can_edit(request.user, obj),
-            "submit_name": SUBMIT_FOR_REVIEW,
             "preview_url": reverse("admin:articles_article_preview", args=[obj.pk])
             if obj is not None and permissions.can_preview(request.user)
             else "",

@@ -122,6 +122,9 @@ def test_the_form_is_laid_out_as_a_journalist_works(admin_client):
     content = admin_client.get(change_url(tagged)).content.decode()
 
     order = [
+        'class="publish-panel',
+        'name="publish_at_0"',
+        'name="_save_story"',
         'name="headline"',
         'id="bylines-group"',
         'name="body"',
@@ -129,7 +132,6 @@ def test_the_form_is_laid_out_as_a_journalist_works(admin_client):
         'name="section"',
         'name="tags"',
         'name="lead_photo"',
-        'name="status"',
         'name="is_featured"',
     ]
     positions = [content.index(marker) for marker in order]

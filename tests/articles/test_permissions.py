@@ -140,9 +140,11 @@ def test_reporter_is_offered_only_draft_and_review(client, roles):
 
     page = client.get(CHANGE.format(story.pk)).content.decode()
 
-    assert 'value="in_review"' in page and 'value="draft"' in page
-    assert 'value="published"' not in page and 'value="scheduled"' not in page
+    # The publish panel: the status is a hidden field, the buttons are the role's moves.
+    assert 'name="_save_story"' in page and 'name="_submit_for_review"' in page
+    assert 'name="_publish_now"' not in page and 'name="_schedule"' not in page
     assert "Publish now" not in page and "Withdraw from the site" not in page
+    assert 'name="publish_at_0"' not in page
 
 
 def test_reporter_owns_stories_bylined_to_them(client, roles):

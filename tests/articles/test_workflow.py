@@ -74,8 +74,8 @@ def test_submit_for_review_button_emails_the_editors_after_commit(
     )
     client.force_login(reporter)
     url = f"/admin/articles/article/{story.pk}/change/"
-    assert "Save and submit for review" in client.get(url).content.decode()
-    data = change_form_data(client, url, _submit_for_review="Save and submit for review")
+    assert 'name="_submit_for_review"' in client.get(url).content.decode()
+    data = change_form_data(client, url, _submit_for_review="Submit for review")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data)

@@ -1,6 +1,7 @@
-"""A day's desk in headless Chromium: a Reporter files and submits a story, an Editor opens
-the review queue, schedules it a few seconds ahead, and it appears on the home page at its
-time (the page cache on, its bound respected)."""
+"""A day's desk in headless Chromium: a Reporter files and submits a story from the publish
+panel, an Editor opens the review queue, schedules it a few seconds ahead from the panel and
+reads "Scheduled for … Kyiv time", and it appears on the home page at its time (the page
+cache on, its bound respected)."""
 
 import time
 from datetime import timedelta
@@ -10,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
+from editorial.admin.panel import local_moment
 from editorial.roles import EDITOR, REPORTER
 from tests.articles.workflow_helpers import role_group
 from tests.browser_utils import DESKTOP, chromium, screenshot, serve_site_only
@@ -54,17 +56,22 @@ def test_reporter_files_editor_schedules_story_appears_on_time(
         page = desk.new_page()
         serve_site_only(page, base)
         log_in(page, base, "rita", "/admin/articles/article/add/")
-        expect(page.locator("select#id_status option")).to_have_text(["Draft", "In review"])
+        # The reporter's panel: their two moves, no publish time, no editor's buttons.
+        expect(page.locator(".publish-panel__actions button")).to_have_text(
+            ["Save draft", "Submit for review"]
+        )
+        expect(page.locator("#id_publish_at_0")).to_have_count(0)
         page.locator("#id_headline").press_sequentially(HEADLINE)
         page.fill("#id_dek", "Sailings resume every night from June.")
         page.select_option("#id_section", label="Coast")
         page.click("#bylines-group .dynamic-bylines:first-of-type .select2-selection")
         page.fill(".select2-search__field", "rita")
         page.locator(".select2-results__option", has_text="Rita Reporter").click()
-        page.click("input[name=_continue]")
-        page.wait_for_load_state("load")
-        page.click("input[name=_submit_for_review]")
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.locator(".messagelist")).to_have_text("Draft saved.")
+        page.get_by_role("button", name="Submit for review").click()
         expect(page.locator(".messagelist")).to_contain_text("Submitted for review")
+        expect(page.locator(".publish-panel")).to_contain_text("Waiting for an editor")
         story = Article.objects.get(headline=HEADLINE)
         assert story.status == Article.Status.IN_REVIEW
         desk.close()
@@ -77,12 +84,14 @@ def test_reporter_files_editor_schedules_story_appears_on_time(
         expect(queue).to_contain_text(HEADLINE)
         queue.get_by_role("link", name=HEADLINE).click()
         page.wait_for_load_state("load")
-        at = timezone.localtime(timezone.now() + timedelta(seconds=6)).replace(microsecond=0)
-        page.select_option("#id_status", "scheduled")
+        at = timezone.localtime(timezone.now() + timedelta(seconds=8)).replace(microsecond=0)
         page.fill("#id_publish_at_0", at.strftime("%Y-%m-%d"))
         page.fill("#id_publish_at_1", at.strftime("%H:%M:%S"))
-        page.click("input[name=_save]")
-        expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+        page.get_by_role("button", name="Schedule").click()
+        expect(page.locator(".messagelist")).to_have_text(
+            f"Scheduled for {local_moment(at)}.", timeout=2000
+        )
+        expect(page.locator(".publish-panel")).to_contain_text(f"Goes live {local_moment(at)}")
         story.refresh_from_db()
         assert (story.status, story.publish_at) == (Article.Status.SCHEDULED, at)
         desk.close()

@@ -1,6 +1,7 @@
 """The desk's busiest admin screens in headless Chromium pass axe-core (WCAG 2.1 A and AA) in
 light and in dark mode: the dashboard (for a superuser, an Editor and a Reporter), the story
-list, the subscriber list and the subscriber import page, each with content on it.
+list, the story form with its publish panel (an Editor's, and the read-only story a Reporter
+opens), the subscriber list and the subscriber import page, each with content on it.
 
 Dark mode is asked for both ways the admin knows: the browser's prefers-color-scheme and the
 admin's own theme toggle (localStorage "theme"), so neither path hides a contrast failure.
@@ -29,6 +30,8 @@ PAGES = {
     "import": "/admin/subscriptions/subscriber/import/",
 }
 
+DASHBOARD = {"dashboard": PAGES["dashboard"]}
+
 # Run before any of the page's scripts, so Django's theme.js reads the chosen theme at once.
 THEME_SCRIPT = "window.localStorage.setItem('theme', '{theme}');"
 
@@ -48,7 +51,7 @@ def desk(django_user_model):
     )
     ArticleFactory.create_batch(3)
     soon = timezone.now() + timedelta(days=1)
-    for story in (
+    stories = (
         ArticleFactory(
             headline="Harbour reopens after the winter storms",
             status="in_review",
@@ -66,7 +69,8 @@ def desk(django_user_model):
             publish_at=None,
             authors=[reporter_byline],
         ),
-    ):
+    )
+    for story in stories:
         LogEntry.objects.log_actions(users["editor"].pk, [story], CHANGE, single_object=True)
 
     newsletter = NewsletterFactory(name="Morning Briefing")
@@ -74,6 +78,12 @@ def desk(django_user_model):
         active_subscriber(newsletter, first_name=f"Reader {number}")
     SubscriberFactory(status="pending", confirmed_at=None)
     SubscriberFactory(status="unsubscribed")
+    story_form = "/admin/articles/article/{}/change/"
+    users["pages"] = {
+        "superuser": PAGES,
+        "editor": {**DASHBOARD, "story-form": story_form.format(stories[0].pk)},
+        "reporter": {**DASHBOARD, "story-read-only": story_form.format(stories[1].pk)},
+    }
     return users
 
 
@@ -100,8 +110,8 @@ def test_admin_pages_pass_axe(live_server, desk, theme):
         for role in ("superuser", "editor", "reporter"):
             page = themed_page(browser, live_server.url, theme)
             sign_in(page, live_server.url, desk[role].username)
-            # Only the superuser walks every page; the others only see their dashboard.
-            paths = PAGES if role == "superuser" else {"dashboard": PAGES["dashboard"]}
+            # The superuser walks the lists; the others their dashboard and a story.
+            paths = desk["pages"][role]
             for name, path in paths.items():
                 response = page.goto(live_server.url + path)
                 assert response.status == 200, (role, name, response.status)
@@ -118,6 +128,8 @@ def test_admin_pages_pass_axe(live_server, desk, theme):
                     ]
                 if role == "superuser" and theme == "dark":
                     screenshot(page, f"admin-dark-{name}")
+                if name.startswith("story"):
+                    screenshot(page, f"admin-{theme}-{name}")
             page.close()
 
     assert found == {}, pformat(found)
