@@ -136,6 +136,8 @@ class Stack:
             "NEWSLETTER_CLAIM_TIMEOUT": "20",
             "NEWSLETTER_WATCH_INTERVAL": "3",
             "NEWSLETTER_MAX_ATTEMPTS": "20",
+            "CONFIRMATION_RETRY_SECONDS": "5",
+            "CONFIRMATION_MAX_ATTEMPTS": "10",
             "MEDIA_ROOT": str(self.work / "media"),
             "STATIC_ROOT": str(self.work / "static"),
             "PAGE_CACHE_STALE_SECONDS": "5",
@@ -431,11 +433,36 @@ def fault_redis(stack, outage):
     return "Redis stopped (SIGTERM) for {outage} s, then started empty"
 
 
+def wait_until_sending(stack, issue_id, timeout=60):
+    """Until the issue's send is under way (some deliveries sent), at most `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if issue_counts(stack, issue_id).get("sent", 0) > 0:
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def fault_redis_rq(stack, outage):
-    fault_redis(stack, outage)
+    """Redis stops while the send is under way, and an editor sends a second issue during
+    the outage: both must finish once it is back."""
+    under_way = wait_until_sending(stack, stack.issue_id)
+    stack.redis_stop()
+    time.sleep(min(5, outage / 3))
+    subject = f"Chaos briefing: sent during the Redis outage {int(time.time())}"
+    try:
+        stack.manage("shell", "-c", SEND.format(subject=subject))
+        answered = "ok"
+    except subprocess.CalledProcessError as error:  # committed or not: the psql below tells
+        answered = f"error: {error.stderr.strip().splitlines()[-1:]}"
+    stack.extra_issues["sent_during_outage"] = subject
+    stack.extra["send_during_outage_answer"] = answered
+    time.sleep(max(0, outage - min(5, outage / 3)))
+    stack.redis_start()
     return (
-        "RQ task backend: Redis (the queue, append-only file) stopped (SIGTERM) for {outage} s, "
-        "then started"
+        "RQ task backend: the queue's Redis (append-only file) stopped (SIGTERM) for {outage} s "
+        + ("while the send was under way" if under_way else "(the send had not started)")
+        + ", a second issue sent during the outage, then started"
     )
 
 
@@ -614,6 +641,29 @@ def sent_addresses(stack, issue_id):
     return {line.lower() for line in rows.splitlines() if line}
 
 
+def extra_issue_ids(stack):
+    """label -> id of the further issues a fault sent (found by subject: a send that failed
+    after committing printed no id)."""
+    found = {}
+    for label, subject in getattr(stack, "extra_issues", {}).items():
+        pk = stack.psql(f"SELECT id FROM newsletters_newsletterissue WHERE subject = '{subject}'")
+        if pk:
+            found[label] = int(pk)
+    return found
+
+
+def uncertain_addresses(stack, addresses):
+    """Those of `addresses` whose confirmation email was marked uncertain."""
+    if not addresses:
+        return set()
+    quoted = ",".join(f"'{email}'" for email in sorted(addresses))
+    rows = stack.psql(
+        f"SELECT email FROM subscriptions_subscriber WHERE email IN ({quoted}) "
+        "AND confirmation_uncertain_at IS NOT NULL"
+    )
+    return set(rows.split())
+
+
 def confirmed_addresses(stack):
     """Addresses the SMTP server accepted any message for (confirmations among them)."""
     with stack.mailbox.lock:
@@ -623,8 +673,10 @@ def confirmed_addresses(stack):
 def measure(stack, load, name, outage, settle):
     stack.use_tasks("rq" if name in RQ_FAULTS else "db")
     stack.extra = {}
+    stack.extra_issues = {}  # label -> subject of a further issue a fault sent
     subject = f"Chaos briefing: {name} {int(time.time())}"
     issue_id = int(stack.manage("shell", "-c", SEND.format(subject=subject)).split()[-1])
+    stack.issue_id = issue_id
     acknowledged_before = len(load.acknowledged)
     started = time.monotonic()
     log(f"fault {name}: injecting")
@@ -634,7 +686,10 @@ def measure(stack, load, name, outage, settle):
     deadline = ended + settle
     while time.monotonic() < deadline:
         try:
-            done = issue_status(stack, issue_id) in {"sent", "failed", "cancelled"}
+            done = all(
+                issue_status(stack, one) in {"sent", "failed", "cancelled"}
+                for one in [issue_id, *extra_issue_ids(stack)]
+            )
         except subprocess.CalledProcessError:
             done = False  # the database is still starting
         # ... and every signup acknowledged so far has had its confirmation email.
@@ -663,8 +718,12 @@ def measure(stack, load, name, outage, settle):
     lost_signups = [email for email in acknowledged if email not in present]
     # A signup acknowledged in the window whose confirmation email never reached the server
     # by the end: lost too (the reader was told to check their inbox).
+    # A confirmation whose hand-off timed out after DATA is uncertain, not lost: it may have
+    # gone out, so it is never re-sent blindly (subscriptions/emails.py).
     checked = load.acknowledged[acknowledged_before:acknowledged_settled]
-    unconfirmed = sorted(set(checked) - confirmed_addresses(stack))
+    not_accepted = set(checked) - confirmed_addresses(stack)
+    uncertain_confirmations = uncertain_addresses(stack, not_accepted)
+    unconfirmed = sorted(not_accepted - uncertain_confirmations)
     accepted = {recipient for (subj, recipient), n in stack.mailbox.accepted.items()
                 if subj == subject}  # fmt: skip
     lost_mail = sorted(sent_addresses(stack, issue_id) - accepted)
@@ -687,13 +746,22 @@ def measure(stack, load, name, outage, settle):
             "confirmation_emails": unconfirmed[:10],
         },
         "confirmations_checked": len(checked),
-        "uncertain": counts.get("uncertain", 0),
+        "uncertain": counts.get("uncertain", 0) + len(uncertain_confirmations),
+        "uncertain_detail": {
+            "deliveries": counts.get("uncertain", 0),
+            "confirmation_emails": len(uncertain_confirmations),
+        },
         "duplicate_deliveries": duplicates,
         "send": counts,
         "issue_status": issue_status(stack, issue_id),
         "task_backend": stack.tasks,
         **stack.extra,
     }
+    for label, extra_id in extra_issue_ids(stack).items():
+        result[label] = {
+            "send": issue_counts(stack, extra_id),
+            "status": issue_status(stack, extra_id),
+        }
     log(f"fault {name}: {json.dumps(result)}")
     return result
 
@@ -717,6 +785,9 @@ def main():
     parser.add_argument("--output", default=str(ROOT / "docs" / "reliability.json"))
     parser.add_argument(
         "--fresh", action="store_true", help="drop earlier runs' figures for faults not run"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the stack's folder (its logs) after the run"
     )
     options = parser.parse_args()
     chosen = [name.strip() for name in options.faults.split(",") if name.strip()]
@@ -746,7 +817,10 @@ def main():
         load.stop()
     finally:
         stack.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        if options.keep:
+            log(f"kept {work} (worker.log, gunicorn*.log, pg/pg.log)")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     run_info = {
         "commit": git_commit(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
