@@ -185,13 +185,13 @@ class Stack:
         process.wait(10)
 
     # The task worker
-    def worker_start(self):
-        log_file = open(self.work / "worker.log", "ab")  # noqa: SIM115
+    def worker_start(self, name="worker"):
+        log_file = open(self.work / f"{name}.log", "ab")  # noqa: SIM115
         if self.tasks == "rq":  # worker and job class from settings.RQ (core.rqworker)
             command = ["rqworker", "default", "--with-scheduler"]
         else:
             command = ["db_worker", "--no-reload", "--interval", "0.5"]
-        self.processes["worker"] = subprocess.Popen(
+        self.processes[name] = subprocess.Popen(
             [sys.executable, "manage.py", *command],
             cwd=ROOT, env=self.env, stdout=log_file, stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -223,6 +223,18 @@ class Stack:
         process = self.processes.pop("worker")
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+    def worker_stop(self, name):
+        """Stop a worker the way a deploy does (SIGTERM: it finishes its task first)."""
+        process = self.processes.pop(name, None)
+        if process is None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
     # gunicorn
     def app_start(self, index):
@@ -575,12 +587,20 @@ def fault_postgres(stack, outage):
 
 
 def fault_smtp(stack, outage):
+    # One worker is busy with the issue's pump for the whole fault: a second one (stopped
+    # when the fault's figures are taken) sends the confirmation emails meanwhile, so they
+    # meet the refusals and the silence too.
+    stack.worker_start("mail_worker")
+    time.sleep(2)
     stack.mailbox.mode = "refuse"
     time.sleep(outage / 2)
     stack.mailbox.mode = "hang"
     time.sleep(outage / 2)
     stack.mailbox.mode = "accept"
-    return "SMTP server answering 451 to DATA for {half} s, then hanging after DATA for {half} s"
+    return (
+        "SMTP server answering 451 to DATA for {half} s, then hanging after DATA for {half} s "
+        "(a second task worker sending confirmation emails meanwhile)"
+    )
 
 
 def fault_worker(stack, outage):
@@ -757,6 +777,7 @@ def measure(stack, load, name, outage, settle):
         "task_backend": stack.tasks,
         **stack.extra,
     }
+    stack.worker_stop("mail_worker")
     for label, extra_id in extra_issue_ids(stack).items():
         result[label] = {
             "send": issue_counts(stack, extra_id),
