@@ -641,6 +641,9 @@ INJECT = {
 }
 
 
+FINISHED = {"sent", "failed", "cancelled"}
+
+
 def issue_status(stack, issue_id):
     return stack.psql(f"SELECT status FROM newsletters_newsletterissue WHERE id = {issue_id}")
 
@@ -707,8 +710,8 @@ def measure(stack, load, name, outage, settle):
     while time.monotonic() < deadline:
         try:
             done = all(
-                issue_status(stack, one) in {"sent", "failed", "cancelled"}
-                for one in [issue_id, *extra_issue_ids(stack)]
+                issue_status(stack, one) in FINISHED
+                for one in [issue_id, *extra_issue_ids(stack).values()]
             )
         except subprocess.CalledProcessError:
             done = False  # the database is still starting
@@ -750,6 +753,12 @@ def measure(stack, load, name, outage, settle):
     duplicates = sum(n - 1 for (subj, _), n in stack.mailbox.accepted.items()
                      if subj == subject and n > 1)  # fmt: skip
     counts = issue_counts(stack, issue_id)
+    # A committed send (this fault's issue, or one the fault started) still unfinished at the
+    # end of the window is lost too: its readers were promised an issue that is not coming.
+    sends = {"issue": issue_id, **extra_issue_ids(stack)}
+    unfinished = sorted(
+        label for label, one in sends.items() if issue_status(stack, one) not in FINISHED
+    )
     result = {
         "fault": name,
         "what": described,
@@ -759,11 +768,12 @@ def measure(stack, load, name, outage, settle):
         "errors_by_status": dict(sorted(errors.items())),
         "worst_latency_s": round(max((r[1] for r in records), default=0.0), 2),
         "seconds_to_recover": round(recover, 1),
-        "lost": len(lost_signups) + len(lost_mail) + len(unconfirmed),
+        "lost": len(lost_signups) + len(lost_mail) + len(unconfirmed) + len(unfinished),
         "lost_detail": {
             "signups": lost_signups[:10],
             "deliveries": lost_mail[:10],
             "confirmation_emails": unconfirmed[:10],
+            "unfinished_sends": unfinished,
         },
         "confirmations_checked": len(checked),
         "uncertain": counts.get("uncertain", 0) + len(uncertain_confirmations),
