@@ -12,9 +12,11 @@ fault: requests, errors by status, worst latency, seconds to recover (from the f
 the last failed request; 0 when nothing failed after it), and two counts:
 
 - lost: acknowledged and later missing. A signup answered 302 whose subscriber row is not
-  there; a delivery marked sent whose message the SMTP server never accepted. Must be 0.
-- uncertain: deliveries marked uncertain (in flight when a worker died, or the server
-  timed out after DATA): never re-sent blindly.
+  there, or whose confirmation email the SMTP server never accepted (unless marked
+  uncertain); a delivery marked sent whose message the server never accepted; a committed
+  send not finished by the end of the window. Must be 0.
+- uncertain: deliveries and confirmation emails marked uncertain (in flight when a worker
+  died, or the server timed out after DATA): never re-sent blindly.
 
 Writes docs/reliability.json (commit, date, machine load) and prints a table.
 docs/reliability.md explains the figures. Run: `make chaos` (or python bench/chaos.py
