@@ -12,9 +12,11 @@ fault: requests, errors by status, worst latency, seconds to recover (from the f
 the last failed request; 0 when nothing failed after it), and two counts:
 
 - lost: acknowledged and later missing. A signup answered 302 whose subscriber row is not
-  there; a delivery marked sent whose message the SMTP server never accepted. Must be 0.
-- uncertain: deliveries marked uncertain (in flight when a worker died, or the server
-  timed out after DATA): never re-sent blindly.
+  there, or whose confirmation email the SMTP server never accepted (unless marked
+  uncertain); a delivery marked sent whose message the server never accepted; a committed
+  send not finished by the end of the window. Must be 0.
+- uncertain: deliveries and confirmation emails marked uncertain (in flight when a worker
+  died, or the server timed out after DATA): never re-sent blindly.
 
 Writes docs/reliability.json (commit, date, machine load) and prints a table.
 docs/reliability.md explains the figures. Run: `make chaos` (or python bench/chaos.py
@@ -136,6 +138,8 @@ class Stack:
             "NEWSLETTER_CLAIM_TIMEOUT": "20",
             "NEWSLETTER_WATCH_INTERVAL": "3",
             "NEWSLETTER_MAX_ATTEMPTS": "20",
+            "CONFIRMATION_RETRY_SECONDS": "5",
+            "CONFIRMATION_MAX_ATTEMPTS": "10",
             "MEDIA_ROOT": str(self.work / "media"),
             "STATIC_ROOT": str(self.work / "static"),
             "PAGE_CACHE_STALE_SECONDS": "5",
@@ -183,13 +187,13 @@ class Stack:
         process.wait(10)
 
     # The task worker
-    def worker_start(self):
-        log_file = open(self.work / "worker.log", "ab")  # noqa: SIM115
+    def worker_start(self, name="worker"):
+        log_file = open(self.work / f"{name}.log", "ab")  # noqa: SIM115
         if self.tasks == "rq":  # worker and job class from settings.RQ (core.rqworker)
             command = ["rqworker", "default", "--with-scheduler"]
         else:
             command = ["db_worker", "--no-reload", "--interval", "0.5"]
-        self.processes["worker"] = subprocess.Popen(
+        self.processes[name] = subprocess.Popen(
             [sys.executable, "manage.py", *command],
             cwd=ROOT, env=self.env, stdout=log_file, stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -221,6 +225,18 @@ class Stack:
         process = self.processes.pop("worker")
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+    def worker_stop(self, name):
+        """Stop a worker the way a deploy does (SIGTERM: it finishes its task first)."""
+        process = self.processes.pop(name, None)
+        if process is None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
     # gunicorn
     def app_start(self, index):
@@ -431,11 +447,36 @@ def fault_redis(stack, outage):
     return "Redis stopped (SIGTERM) for {outage} s, then started empty"
 
 
+def wait_until_sending(stack, issue_id, timeout=60):
+    """Until the issue's send is under way (some deliveries sent), at most `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if issue_counts(stack, issue_id).get("sent", 0) > 0:
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def fault_redis_rq(stack, outage):
-    fault_redis(stack, outage)
+    """Redis stops while the send is under way, and an editor sends a second issue during
+    the outage: both must finish once it is back."""
+    under_way = wait_until_sending(stack, stack.issue_id)
+    stack.redis_stop()
+    time.sleep(min(5, outage / 3))
+    subject = f"Chaos briefing: sent during the Redis outage {int(time.time())}"
+    try:
+        stack.manage("shell", "-c", SEND.format(subject=subject))
+        answered = "ok"
+    except subprocess.CalledProcessError as error:  # committed or not: the psql below tells
+        answered = f"error: {error.stderr.strip().splitlines()[-1:]}"
+    stack.extra_issues["sent_during_outage"] = subject
+    stack.extra["send_during_outage_answer"] = answered
+    time.sleep(max(0, outage - min(5, outage / 3)))
+    stack.redis_start()
     return (
-        "RQ task backend: Redis (the queue, append-only file) stopped (SIGTERM) for {outage} s, "
-        "then started"
+        "RQ task backend: the queue's Redis (append-only file) stopped (SIGTERM) for {outage} s "
+        + ("while the send was under way" if under_way else "(the send had not started)")
+        + ", a second issue sent during the outage, then started"
     )
 
 
@@ -548,12 +589,20 @@ def fault_postgres(stack, outage):
 
 
 def fault_smtp(stack, outage):
+    # One worker is busy with the issue's pump for the whole fault: a second one (stopped
+    # when the fault's figures are taken) sends the confirmation emails meanwhile, so they
+    # meet the refusals and the silence too.
+    stack.worker_start("mail_worker")
+    time.sleep(2)
     stack.mailbox.mode = "refuse"
     time.sleep(outage / 2)
     stack.mailbox.mode = "hang"
     time.sleep(outage / 2)
     stack.mailbox.mode = "accept"
-    return "SMTP server answering 451 to DATA for {half} s, then hanging after DATA for {half} s"
+    return (
+        "SMTP server answering 451 to DATA for {half} s, then hanging after DATA for {half} s "
+        "(a second task worker sending confirmation emails meanwhile)"
+    )
 
 
 def fault_worker(stack, outage):
@@ -594,6 +643,9 @@ INJECT = {
 }
 
 
+FINISHED = {"sent", "failed", "cancelled"}
+
+
 def issue_status(stack, issue_id):
     return stack.psql(f"SELECT status FROM newsletters_newsletterissue WHERE id = {issue_id}")
 
@@ -614,6 +666,29 @@ def sent_addresses(stack, issue_id):
     return {line.lower() for line in rows.splitlines() if line}
 
 
+def extra_issue_ids(stack):
+    """label -> id of the further issues a fault sent (found by subject: a send that failed
+    after committing printed no id)."""
+    found = {}
+    for label, subject in getattr(stack, "extra_issues", {}).items():
+        pk = stack.psql(f"SELECT id FROM newsletters_newsletterissue WHERE subject = '{subject}'")
+        if pk:
+            found[label] = int(pk)
+    return found
+
+
+def uncertain_addresses(stack, addresses):
+    """Those of `addresses` whose confirmation email was marked uncertain."""
+    if not addresses:
+        return set()
+    quoted = ",".join(f"'{email}'" for email in sorted(addresses))
+    rows = stack.psql(
+        f"SELECT email FROM subscriptions_subscriber WHERE email IN ({quoted}) "
+        "AND confirmation_uncertain_at IS NOT NULL"
+    )
+    return set(rows.split())
+
+
 def confirmed_addresses(stack):
     """Addresses the SMTP server accepted any message for (confirmations among them)."""
     with stack.mailbox.lock:
@@ -623,8 +698,10 @@ def confirmed_addresses(stack):
 def measure(stack, load, name, outage, settle):
     stack.use_tasks("rq" if name in RQ_FAULTS else "db")
     stack.extra = {}
+    stack.extra_issues = {}  # label -> subject of a further issue a fault sent
     subject = f"Chaos briefing: {name} {int(time.time())}"
     issue_id = int(stack.manage("shell", "-c", SEND.format(subject=subject)).split()[-1])
+    stack.issue_id = issue_id
     acknowledged_before = len(load.acknowledged)
     started = time.monotonic()
     log(f"fault {name}: injecting")
@@ -634,7 +711,10 @@ def measure(stack, load, name, outage, settle):
     deadline = ended + settle
     while time.monotonic() < deadline:
         try:
-            done = issue_status(stack, issue_id) in {"sent", "failed", "cancelled"}
+            done = all(
+                issue_status(stack, one) in FINISHED
+                for one in [issue_id, *extra_issue_ids(stack).values()]
+            )
         except subprocess.CalledProcessError:
             done = False  # the database is still starting
         # ... and every signup acknowledged so far has had its confirmation email.
@@ -663,14 +743,24 @@ def measure(stack, load, name, outage, settle):
     lost_signups = [email for email in acknowledged if email not in present]
     # A signup acknowledged in the window whose confirmation email never reached the server
     # by the end: lost too (the reader was told to check their inbox).
+    # A confirmation whose hand-off timed out after DATA is uncertain, not lost: it may have
+    # gone out, so it is never re-sent blindly (subscriptions/emails.py).
     checked = load.acknowledged[acknowledged_before:acknowledged_settled]
-    unconfirmed = sorted(set(checked) - confirmed_addresses(stack))
+    not_accepted = set(checked) - confirmed_addresses(stack)
+    uncertain_confirmations = uncertain_addresses(stack, not_accepted)
+    unconfirmed = sorted(not_accepted - uncertain_confirmations)
     accepted = {recipient for (subj, recipient), n in stack.mailbox.accepted.items()
                 if subj == subject}  # fmt: skip
     lost_mail = sorted(sent_addresses(stack, issue_id) - accepted)
     duplicates = sum(n - 1 for (subj, _), n in stack.mailbox.accepted.items()
                      if subj == subject and n > 1)  # fmt: skip
     counts = issue_counts(stack, issue_id)
+    # A committed send (this fault's issue, or one the fault started) still unfinished at the
+    # end of the window is lost too: its readers were promised an issue that is not coming.
+    sends = {"issue": issue_id, **extra_issue_ids(stack)}
+    unfinished = sorted(
+        label for label, one in sends.items() if issue_status(stack, one) not in FINISHED
+    )
     result = {
         "fault": name,
         "what": described,
@@ -680,20 +770,31 @@ def measure(stack, load, name, outage, settle):
         "errors_by_status": dict(sorted(errors.items())),
         "worst_latency_s": round(max((r[1] for r in records), default=0.0), 2),
         "seconds_to_recover": round(recover, 1),
-        "lost": len(lost_signups) + len(lost_mail) + len(unconfirmed),
+        "lost": len(lost_signups) + len(lost_mail) + len(unconfirmed) + len(unfinished),
         "lost_detail": {
             "signups": lost_signups[:10],
             "deliveries": lost_mail[:10],
             "confirmation_emails": unconfirmed[:10],
+            "unfinished_sends": unfinished,
         },
         "confirmations_checked": len(checked),
-        "uncertain": counts.get("uncertain", 0),
+        "uncertain": counts.get("uncertain", 0) + len(uncertain_confirmations),
+        "uncertain_detail": {
+            "deliveries": counts.get("uncertain", 0),
+            "confirmation_emails": len(uncertain_confirmations),
+        },
         "duplicate_deliveries": duplicates,
         "send": counts,
         "issue_status": issue_status(stack, issue_id),
         "task_backend": stack.tasks,
         **stack.extra,
     }
+    stack.worker_stop("mail_worker")
+    for label, extra_id in extra_issue_ids(stack).items():
+        result[label] = {
+            "send": issue_counts(stack, extra_id),
+            "status": issue_status(stack, extra_id),
+        }
     log(f"fault {name}: {json.dumps(result)}")
     return result
 
@@ -717,6 +818,9 @@ def main():
     parser.add_argument("--output", default=str(ROOT / "docs" / "reliability.json"))
     parser.add_argument(
         "--fresh", action="store_true", help="drop earlier runs' figures for faults not run"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the stack's folder (its logs) after the run"
     )
     options = parser.parse_args()
     chosen = [name.strip() for name in options.faults.split(",") if name.strip()]
@@ -746,7 +850,10 @@ def main():
         load.stop()
     finally:
         stack.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        if options.keep:
+            log(f"kept {work} (worker.log, gunicorn*.log, pg/pg.log)")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     run_info = {
         "commit": git_commit(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -95,6 +95,8 @@ class OutboxTask(models.Model):
     task_path = models.CharField(max_length=255)
     args = models.JSONField(default=list)
     kwargs = models.JSONField(default=dict)
+    # A deferred task (Task.using(run_after=...)): the queue holds it back until then.
+    run_after = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)

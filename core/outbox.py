@@ -31,12 +31,16 @@ logger = logging.getLogger(__name__)
 __all__ = ["enqueue_on_commit", "relay", "relay_every"]
 
 
-def enqueue_on_commit(task, *args, **kwargs) -> OutboxTask:
+def enqueue_on_commit(task, *args, run_after=None, **kwargs) -> OutboxTask:
     """Record `task(*args, **kwargs)` in the current transaction; enqueue it after commit.
 
-    Arguments must be JSON-serialisable (they are stored as JSON). A rollback leaves neither
-    a row nor a task; a failure to enqueue after commit leaves the row for the relay."""
-    row = OutboxTask.objects.create(task_path=task.module_path, args=list(args), kwargs=kwargs)
+    Arguments must be JSON-serialisable (they are stored as JSON). `run_after` defers the
+    task (a backend that cannot defer, such as the immediate one, runs it when relayed). A
+    rollback leaves neither a row nor a task; a failure to enqueue after commit leaves the row
+    for the relay. Outside a transaction the row is written and relayed at once."""
+    row = OutboxTask.objects.create(
+        task_path=task.module_path, args=list(args), kwargs=kwargs, run_after=run_after
+    )
     # robust: a queue that is down must not turn the caller's committed request into an error.
     transaction.on_commit(lambda: relay(pks=[row.pk]), robust=True)
     return row
@@ -58,7 +62,10 @@ def relay(*, pks=None, limit: int = 200) -> int:
             if row is None:  # relayed by someone else meanwhile, or being relayed now
                 continue
             try:
-                import_string(row.task_path).enqueue(*row.args, **row.kwargs)
+                task = import_string(row.task_path)
+                if row.run_after is not None and task.get_backend().supports_defer:
+                    task = task.using(run_after=row.run_after)
+                task.enqueue(*row.args, **row.kwargs)
             except Exception as error:  # noqa: BLE001 - any queue failure: keep the row
                 failure = f"{type(error).__name__}: {error}"[:500]
                 logger.warning(

@@ -29,7 +29,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import smtplib
 import socket
 import time
 from dataclasses import dataclass, fields
@@ -41,6 +40,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.mailfailures import is_refusal, refusal_is_permanent
 from subscriptions.services import active_recipients
 
 from . import statements
@@ -150,33 +150,6 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def _refusal_is_permanent(exc: BaseException) -> bool:
-    """A 5xx answer means retrying will not help (unknown user, policy refusal)."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in exc.recipients.values()]
-        return bool(codes) and all(code >= 500 for code in codes)
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500
-    return False
-
-
-def _is_refusal(exc: BaseException) -> bool:
-    """True when the backend said no, so the message certainly did not go out.
-
-    Anything else raised while sending (a dropped connection, a timeout, an API call with no
-    answer) leaves us not knowing: the row becomes uncertain instead of being retried.
-    """
-    if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
-        return True
-    from anymail.exceptions import AnymailAPIError, AnymailError
-
-    if isinstance(exc, AnymailAPIError):
-        # An API call that got an answer was refused; one that got none (network error,
-        # timeout) may have been accepted before the line dropped.
-        return getattr(exc, "response", None) is not None
-    return isinstance(exc, AnymailError)  # raised before anything was sent (bad address, ...)
-
-
 class _Sender:
     """Hands one claimed batch to the backend, writing outcomes as described above."""
 
@@ -193,7 +166,7 @@ class _Sender:
         row.error = _error_text(exc)
         row.claimed_by = ""
         row.claimed_at = None
-        retry = not _refusal_is_permanent(exc) and row.attempts < settings.NEWSLETTER_MAX_ATTEMPTS
+        retry = not refusal_is_permanent(exc) and row.attempts < settings.NEWSLETTER_MAX_ATTEMPTS
         row.next_attempt_at = (
             now + timedelta(seconds=settings.NEWSLETTER_RETRY_SECONDS * 2 ** (row.attempts - 1))
             if retry
@@ -213,7 +186,7 @@ class _Sender:
         try:
             accepted = self.backend.send_messages([message])
         except Exception as exc:
-            if _is_refusal(exc):
+            if is_refusal(exc):
                 self.record_failure(row, exc, now)
                 return True
             row.attempts += 1

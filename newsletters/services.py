@@ -39,6 +39,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from articles.models import Article
+from core import outbox
 from subscriptions.models import Subscriber
 from subscriptions.services import active_recipients
 
@@ -128,24 +129,22 @@ def _start_watch_chain(issue: NewsletterIssue, *, run_after) -> str:
 
 
 def _enqueue_link_on_commit(issue_id: int, token: str, run_after) -> None:
+    """The link goes through the task outbox (core.outbox): written in this transaction, on
+    the queue once it commits, or later by the relay if the queue (RQ's Redis) is down."""
     from .tasks import watch_issue
 
-    def enqueue():
-        watch_issue.using(run_after=run_after).enqueue(issue_id, token)
-        schedule_sweep()
-
-    transaction.on_commit(enqueue)
+    outbox.enqueue_on_commit(watch_issue, issue_id, token, run_after=run_after)
+    # robust: the sweep is a safety net; a queue that is down must not fail the caller.
+    transaction.on_commit(schedule_sweep, robust=True)
 
 
 def _start_pumps(issue: NewsletterIssue) -> None:
-    from django.db import connection
-
     from .tasks import deliver_issue
 
     # SQLite serialises writers: more than one pump there only waits on the lock.
     workers = 1 if connection.vendor == "sqlite" else max(1, settings.NEWSLETTER_SEND_WORKERS)
-    issue_id = issue.pk
-    transaction.on_commit(lambda: [deliver_issue.enqueue(issue_id) for _ in range(workers)])
+    for _ in range(workers):
+        outbox.enqueue_on_commit(deliver_issue, issue.pk)
 
 
 def _locked(issue: NewsletterIssue) -> NewsletterIssue:
@@ -262,7 +261,7 @@ def watch(issue_id: int, token: str) -> str:
     if sending.has_ready_work(issue) and not sending.has_live_claims(issue):
         from .tasks import deliver_issue
 
-        deliver_issue.enqueue(issue.pk)
+        outbox.enqueue_on_commit(deliver_issue, issue.pk)
         return "resumed"
     return "sending"
 
@@ -330,7 +329,7 @@ def schedule_sweep(*, replacing: str = "") -> None:
     token = secrets.token_hex(8)
     lifetime = (run_after - now + stall).total_seconds()
     if cache.add(SWEEP_SCHEDULED_KEY, token, timeout=lifetime):
-        rewatch_stalled_sends_task.using(run_after=run_after).enqueue(token)
+        outbox.enqueue_on_commit(rewatch_stalled_sends_task, token, run_after=run_after)
 
 
 @transaction.atomic

@@ -290,9 +290,8 @@ NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=4)
 NEWSLETTER_RETRY_SECONDS = env.int("NEWSLETTER_RETRY_SECONDS", default=60)
 NEWSLETTER_CLAIM_TIMEOUT = env.int("NEWSLETTER_CLAIM_TIMEOUT", default=300)
 NEWSLETTER_WATCH_INTERVAL = env.float("NEWSLETTER_WATCH_INTERVAL", default=30)
-# A sending (or overdue scheduled) issue whose watch chain has not checked in for this long is
-# given a new chain by the periodic sweep (its lost link may have died with a killed worker).
-# Well above the interval: a busy queue delays links, and a needless restart costs nothing.
+# A sending (or overdue) issue whose watch chain was silent this long gets a new chain from the
+# periodic sweep; well above the interval (a busy queue delays links, a needless restart is free).
 NEWSLETTER_WATCH_STALL_SECONDS = env.int("NEWSLETTER_WATCH_STALL_SECONDS", default=300)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
 
@@ -303,14 +302,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-# A task left running by a worker silent this long is re-queued, at most TASK_MAX_RECOVERIES
-# times, then failed (core/tasklease.py).
+# A dead worker's running task is re-queued, at most TASK_MAX_RECOVERIES times (core/tasklease.py).
 TASK_WORKER_LEASE_SECONDS = env.float("TASK_WORKER_LEASE_SECONDS", default=30)
 TASK_MAX_RECOVERIES = env.int("TASK_MAX_RECOVERIES", default=3)
 # TASKS_BACKEND=django_tasks_rq.RQBackend: tasks wait in Redis for `rqworker` (docs/deploy.md).
 RQ_QUEUES = {"default": {"URL": env.str("RQ_URL", default="redis://127.0.0.1:6379/2")}}
-# Its workers also relay the tasks committed while Redis was down (core/outbox.py), every
-# OUTBOX_RELAY_SECONDS.
+# Its workers relay tasks committed while Redis was down (core/outbox.py): OUTBOX_RELAY_SECONDS.
 RQ = {"WORKER_CLASS": "core.rqworker.RelayingWorker", "JOB_CLASS": "django_tasks_rq.Job"}
 if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
@@ -338,6 +335,9 @@ ANYMAIL = email_webhooks.configured(
 # How long a confirmation link works, and how often one pending address may get a fresh one.
 CONFIRMATION_MAX_AGE_SECONDS = env.int("CONFIRMATION_MAX_AGE_SECONDS", default=7 * 24 * 3600)
 CONFIRMATION_RESEND_INTERVAL_SECONDS = env.int("CONFIRMATION_RESEND_INTERVAL_SECONDS", default=600)
+# A refused confirmation email is retried after 1, 2, 4, ... times this (subscriptions/tasks.py).
+CONFIRMATION_RETRY_SECONDS = env.int("CONFIRMATION_RETRY_SECONDS", default=60)
+CONFIRMATION_MAX_ATTEMPTS = env.int("CONFIRMATION_MAX_ATTEMPTS", default=6)
 # Never-confirmed signups are deleted after this many days (manage.py purge_pending_subscribers).
 PENDING_SUBSCRIBER_PURGE_DAYS = env.int("PENDING_SUBSCRIBER_PURGE_DAYS", default=30)
 # Signup rate limits, "<count>/<s|m|h|d>", counted in the cache (Redis in production).

@@ -25,6 +25,7 @@ from django.db.models import Case, F, IntegerField, Sum, Value, When
 from django.utils import timezone
 
 from articles.models import Article
+from core import outbox
 
 from . import buffer
 from .models import ArticleDailyViews
@@ -108,7 +109,9 @@ def schedule_flush() -> None:
     # keeps unrun tasks from piling up (one an hour at most).
     if cache.add(FLUSH_SCHEDULED_KEY, 1, timeout=max(interval * 2, SCHEDULE_RETRY_SECONDS)):
         run_after = timezone.now() + timedelta(seconds=interval)
-        flush_read_counts_task.using(run_after=run_after).enqueue()
+        # Through the task outbox: with RQ's Redis down the beacon still answers, and the
+        # flush reaches the queue once it is back (core.outbox).
+        outbox.enqueue_on_commit(flush_read_counts_task, run_after=run_after)
 
 
 def flush_read_counts() -> int:

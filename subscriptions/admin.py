@@ -128,6 +128,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                     "consent_text",
                     "confirmed_at",
                     "last_confirmation_sent_at",
+                    "confirmation_uncertain_at",
                 ],
                 "description": "What the person agreed to, and when. The full history is below.",
             },
@@ -143,6 +144,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "consent_text",
         "confirmed_at",
         "last_confirmation_sent_at",
+        "confirmation_uncertain_at",
     ]
 
     def get_queryset(self, request):

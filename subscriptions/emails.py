@@ -10,6 +10,11 @@ that fits, if any:
   the preference link (same throttle), so the owner learns someone used the form;
 - blocked, suppressed or nothing to confirm → nothing.
 
+A refused hand-off (or a server that could not be reached) gives the send slot back and raises
+ConfirmationNotSent, which the task retries with back-off (subscriptions/tasks.py). One whose
+outcome is unknown (a timeout after DATA) keeps the slot, is stamped
+`confirmation_uncertain_at` and raises ConfirmationUncertain: never re-sent blindly.
+
 Nothing the signup form's visitor typed besides the address (the first name) goes into
 these emails: whoever typed it may not own the mailbox, and their words would arrive in it
 under our name.
@@ -17,14 +22,17 @@ under our name.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import css_inline
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from core.mailfailures import is_refusal, refusal_is_permanent
 
 from . import tokens
 from .models import (
@@ -35,7 +43,43 @@ from .models import (
     Suppression,
 )
 
+logger = logging.getLogger(__name__)
 _inliner = css_inline.CSSInliner(keep_style_tags=False)
+
+
+class ConfirmationNotSent(Exception):
+    """The mail server refused the email or could not be reached: it did not go out."""
+
+    def __init__(self, cause: BaseException, *, permanent: bool = False):
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.permanent = permanent
+
+
+class ConfirmationUncertain(Exception):
+    """The hand-off broke off after the message was on the wire: it may have gone out."""
+
+
+def _hand_over(message) -> None:
+    """Send one message, raising ConfirmationNotSent or ConfirmationUncertain on failure."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as exc:  # nothing reached the server
+        raise ConfirmationNotSent(exc) from exc
+    try:
+        if not connection.send_messages([message]):
+            raise ConfirmationNotSent(RuntimeError("The email backend did not accept it."))
+    except ConfirmationNotSent:
+        raise
+    except Exception as exc:
+        if is_refusal(exc):
+            raise ConfirmationNotSent(exc, permanent=refusal_is_permanent(exc)) from exc
+        raise ConfirmationUncertain(f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 - a broken connection may fail to QUIT
+            logger.warning("Closing the email connection failed", exc_info=True)
 
 
 def render_email(template_base: str, context: dict) -> tuple[str, str, str]:
@@ -136,9 +180,15 @@ def send_confirmation_email(
     )
     message.attach_alternative(html, "text/html")
     try:
-        message.send()
-    except Exception:
-        # Give the slot back so the reader's next try is not throttled by a mail we never sent.
+        _hand_over(message)
+    except ConfirmationNotSent:
+        # Give the slot back so the retry (or the reader's next try) is not throttled by a
+        # mail we never sent.
         Subscriber.objects.filter(pk=subscriber.pk).update(last_confirmation_sent_at=previous)
+        raise
+    except ConfirmationUncertain:
+        # It may be in the reader's inbox: the slot stays taken, and nobody re-sends it blindly.
+        Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_uncertain_at=timezone.now())
+        logger.warning("Confirmation email to subscriber %s: outcome unknown", subscriber.pk)
         raise
     return True

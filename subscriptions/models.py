@@ -119,6 +119,14 @@ class Subscriber(models.Model):
     consent_ip = models.GenericIPAddressField(null=True, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
     last_confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # The last confirmation email whose hand-off timed out after DATA: it may have gone out,
+    # so it is not re-sent blindly (subscriptions/emails.py); the reader can ask again.
+    confirmation_uncertain_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The mail server went silent while taking the last confirmation email: it "
+        "may not have arrived. It is not re-sent by itself; the reader can sign up again.",
+    )
     # Signed into every link we email (confirm, unsubscribe, preferences); raising it turns
     # every link already sent into an invalid one. Erasure and complaints raise it. The
     # database default serves the importers, which write rows in bulk SQL.

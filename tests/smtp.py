@@ -7,7 +7,8 @@ Other test packages can reuse it by importing the fixture into their conftest.py
     from tests.smtp import smtp_server  # noqa: F401
 
 `sink.delay` (seconds) holds every message before accepting it (a slow server);
-`sink.reject` is a set of recipient addresses answered with a permanent 550.
+`sink.reject` is a set of recipient addresses answered with a permanent 550;
+`sink.data_answer` (e.g. "451 4.3.0 Try again later") answers DATA with it, accepting nothing.
 """
 
 import asyncio
@@ -33,6 +34,7 @@ class SMTPSink:
         self.envelopes = []
         self.delay = 0.0
         self.reject: set[str] = set()
+        self.data_answer: str | None = None
         self._lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -44,6 +46,8 @@ class SMTPSink:
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.data_answer:
+            return self.data_answer
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
