@@ -17,7 +17,7 @@ from taggit.managers import TaggableManager
 from photos.models import Photo
 
 from .audio import audio_upload_to, validate_audio_file
-from .body import BODY_EDITOR_EXTENSIONS
+from .body import BODY_EDITOR_EXTENSIONS, TEXT_EDITOR_EXTENSIONS, sanitise_body_html  # noqa: F401
 from .deletion import keep_story_reference, records_kept_on_delete  # noqa: F401
 from .publication import PUBLIC_STATUSES, ArticleQuerySet, StoryStatus
 
@@ -103,7 +103,9 @@ class Article(models.Model):
     dek = models.TextField(
         "standfirst", blank=True, help_text="One or two sentences under the headline."
     )
-    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=True, blank=True)
+    body = ProseEditorField(
+        extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitise_body_html, blank=True
+    )
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.NEWS)
     tags = TaggableManager(blank=True)

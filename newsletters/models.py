@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorField
 
-from articles.models import BODY_EDITOR_EXTENSIONS, keep_story_reference
+from articles.models import BODY_EDITOR_EXTENSIONS, keep_story_reference, sanitise_body_html
 from subscriptions.models import Newsletter
 
 
@@ -41,7 +41,9 @@ class NewsletterIssue(models.Model):
     preheader = models.CharField(
         max_length=200, blank=True, help_text="The grey line inboxes show after the subject."
     )
-    intro = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=True, blank=True)
+    intro = ProseEditorField(
+        extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitise_body_html, blank=True
+    )
     articles = models.ManyToManyField(
         "articles.Article", through="IssueStory", related_name="newsletter_issues", blank=True
     )

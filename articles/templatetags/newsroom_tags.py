@@ -3,14 +3,13 @@
 {% load newsroom_tags %}
 {% picture photo sizes="(min-width: 1024px) 760px, 100vw" eager=True %}
 {{ article.publish_at|card_time }}          "2 hours ago" today, "December 26, 2023" before
-{% body_segments article as segments %}     body blocks with related embeds between them
+{% story_body article %}                    the body with its blocks (cards, photos, …)
 {% json_ld data %}                          <script type="application/ld+json">, escaped
 {{ "/story/x/"|absolute }}                  SITE_URL + path
 {{ embed.url|web_url }}                     an http(s) URL, or "" for anything else
 """
 
 import json
-import re
 from datetime import timedelta
 
 from django import template
@@ -22,8 +21,10 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.body import body_segments as split_body
+from articles.blocks import story_body as prepare_story_body
+from articles.blocks import web_url
 from photos import renditions
+from photos.pictures import picture_html
 
 register = template.Library()
 
@@ -33,36 +34,10 @@ LONG_DATE = "F j, Y"
 LONG_DATETIME = "F j, Y g:i A"
 
 
-@register.inclusion_tag("includes/picture.html")
+@register.simple_tag
 def picture(photo, sizes="100vw", eager=False, css_class="", alt=None):
-    """A <picture> with WebP and JPEG srcsets, width/height and lazy or eager loading.
-
-    The lead photo of a page passes eager=True: it loads at once with fetchpriority=high;
-    everything else loads lazily. Reads only `photo.renditions`: no query, no file access.
-    """
-    if not photo or not getattr(photo, "image", None):
-        return {"photo": None}
-    default = renditions.default_rendition(photo)
-    jpeg_srcset = renditions.srcset(photo, "jpeg") or f"{default.url} {default.width}w"
-    return {
-        "photo": photo,
-        "src": default.url,
-        "width": default.width,
-        "height": default.height,
-        "webp_srcset": renditions.srcset(photo, "webp"),
-        "jpeg_srcset": jpeg_srcset,
-        "sizes": sizes,
-        "eager": eager,
-        "css_class": css_class,
-        "alt": photo.alt_text if alt is None else alt,
-        # Only when the editor moved the focal point: cropped cards keep it in view. Classes
-        # in 10% steps (site.css), not a style attribute, which the CSP refuses.
-        "focal_class": (
-            f"focus-x{round(photo.focal_x * 10)} focus-y{round(photo.focal_y * 10)}"
-            if (photo.focal_x, photo.focal_y) != (0.5, 0.5)
-            else ""
-        ),
-    }
+    """A <picture> with WebP and JPEG srcsets (photos.pictures); eager=True for a page's lead."""
+    return picture_html(photo, sizes=sizes, eager=eager, css_class=css_class, alt=alt)
 
 
 @register.filter
@@ -112,8 +87,9 @@ def long_datetime(value):
 
 
 @register.simple_tag
-def body_segments(article):
-    return split_body(article)
+def story_body(article):
+    """The story's body with its blocks, rendered (articles.blocks)."""
+    return prepare_story_body(article)
 
 
 @register.filter
@@ -129,20 +105,7 @@ def absolute(path):
     return f"{settings.SITE_URL}{path if path.startswith('/') else '/' + path}"
 
 
-# An absolute web address and nothing else: no javascript:, data: or vbscript: scheme, and no
-# control characters or spaces, which browsers drop from a URL before reading its scheme.
-_WEB_URL = re.compile(r"https?://[^\x00-\x20\x7f]+", re.IGNORECASE)
-
-
-@register.filter
-def web_url(value):
-    """`value` if it is an http(s) address, else "": for typed URLs printed into href.
-
-    Model forms already refuse other schemes; this covers rows written without them
-    (imports, scripts), where `javascript:...` would otherwise become a live link.
-    """
-    value = str(value or "").strip()
-    return value if _WEB_URL.fullmatch(value) else ""
+register.filter("web_url", web_url)
 
 
 @register.simple_tag
