@@ -19,6 +19,7 @@ text; they are never printed as HTML.
 """
 
 import html as html_module
+import re
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
@@ -67,6 +68,9 @@ BLOCK_TEXT_ATTRIBUTES = (
     "data-text",
     "data-attribution",
 )
+
+# A block as stored (nh3 quotes every value and escapes every ">" in it).
+BLOCK_FIGURE = re.compile(r'<figure data-block="[a-z]+"[^>]*></figure>')
 
 # Elements without an end tag: they never open a nesting level.
 VOID_ELEMENTS = {"br", "hr", "img", "wbr", "col", "area", "source", "input", "meta", "link"}
