@@ -63,6 +63,8 @@ def bodies_into_embeds(apps, schema_editor):
         for position, (after, block) in enumerate(taken):
             target = block.number("data-story")
             target = target if target in existing and target != story.pk else None
+            # Kept only for a card whose story is gone, as keep_story_reference does.
+            kept = block.kind == "story" and target is None
             rows.append(
                 RelatedEmbed(
                     article_id=story.pk,
@@ -70,9 +72,8 @@ def bodies_into_embeds(apps, schema_editor):
                     after_paragraph=after,
                     position=position,
                     target_article_id=target,
-                    # Kept only for a card whose story is gone, as keep_story_reference does.
-                    story_headline="" if target else block.get("data-headline")[:250],
-                    story_url="" if target else block.get("data-url")[:300],
+                    story_headline=block.get("data-headline")[:250] if kept else "",
+                    story_url=block.get("data-url")[:300] if kept else "",
                     url="" if block.kind == "story" else block.get("data-url")[:500],
                     title=block.get("data-title")[:250],
                     excerpt=block.get("data-excerpt"),
