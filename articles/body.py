@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
 
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 # What the text editors offer (live updates, static pages: text only); the same list drives
@@ -253,15 +253,9 @@ def body_text(html):
     """The body as plain words, blocks' text in its place (search snippets, plain text)."""
     words = []
     for part in read_body(html):
-        text = part.text() if isinstance(part, Block) else html_module.unescape(_strip(part))
+        text = part.text() if isinstance(part, Block) else html_module.unescape(strip_tags(part))
         words.append(" ".join(text.split()))
     return " ".join(word for word in words if word)
-
-
-def _strip(markup):
-    from django.utils.html import strip_tags
-
-    return strip_tags(markup.replace("<", " <"))
 
 
 # --- Old paragraph-numbered embeds, moved into the body (migration 0013, old revisions) ---
