@@ -304,7 +304,7 @@ def page_photo(block, targets):
     if photo is None:
         return ""
     return format_html(
-        '<figure class="story__figure block-photo">{}{}</figure>',
+        '<figure class="block-photo">{}{}</figure>',
         picture_html(photo, sizes=PHOTO_SIZES, alt=alt),
         _figcaption(caption, credit),
     )

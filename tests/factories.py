@@ -101,10 +101,16 @@ def block(kind, **attributes):
 
 def place(story, *blocks, after=1):
     """Put `blocks` into the story's body after its top-level part number `after` and save."""
+    return place_each(story, [(after, figure) for figure in blocks])
+
+
+def place_each(story, placed):
+    """Put each (after, block) into the story's body, `after` counting the parts of the body
+    as it was (as RelatedEmbed.after_paragraph did), and save."""
     from articles.body import Block, place_blocks
 
-    parsed = [Block.from_attrs(_attrs(figure)) for figure in blocks]
-    story.body = place_blocks(story.body, [(after, parsed_block) for parsed_block in parsed])
+    parsed = [(after, Block.from_attrs(_attrs(figure))) for after, figure in placed]
+    story.body = place_blocks(story.body, parsed)
     story.save(update_fields=["body"])
     return story
 

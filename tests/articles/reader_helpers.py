@@ -10,7 +10,7 @@ from tests.factories import (
     PhotoFactory,
     SectionFactory,
     block,
-    place,
+    place_each,
 )
 
 
@@ -55,8 +55,7 @@ def full_story(*, authors=1, tags=0, embeds=0, section=None, photo=True, **kwarg
                 title=f"Outside reading {position}",
             )
         placed.append((1 + position % 3, figure))
-    for after, figure in placed:
-        place(story, figure, after=after)
+    place_each(story, placed)
     return story
 
 

@@ -114,7 +114,7 @@ def test_story_page_photo_blocks_cost_one_query(client, django_assert_num_querie
     expected = STORY_PAGE_QUERIES[caches] + CARD_STORIES + PHOTOS
     response = count_queries(client, django_assert_num_queries, story.get_absolute_url(), expected)
 
-    assert response.content.decode().count('class="story__figure block-photo"') == photos
+    assert response.content.decode().count('class="block-photo"') == photos
 
 
 @pytest.mark.parametrize(("stories", "sections"), [(5, 1), (50, 5)])

@@ -277,7 +277,7 @@ def test_photo_block_has_the_responsive_picture_and_caption_with_overrides(clien
 
     body = body_of(page(client, story.get_absolute_url()))
 
-    figures = body.count('<figure class="story__figure block-photo">')
+    figures = body.count('<figure class="block-photo">')
     assert figures == 2
     assert (
         '<figcaption>The old bridge at dusk · <span class="credit">Ana Lis/Newsroom</span>' in body
