@@ -239,9 +239,12 @@ def sanitise_body_html(html):
     empty top-level figures). Used by the story body and the newsletter intro."""
     html = html or ""
     parts = _BodyReader().read(_cleaner().clean(html))
-    clean = "".join(part.html() if isinstance(part, Block) else part for part in parts)
-    # ProseMirror always leaves one empty paragraph: an empty field is "".
-    return "" if clean in {"<p></p>", ""} else clean
+    from django_prose_editor.fields import _actually_empty
+
+    # ProseMirror always leaves one empty paragraph: an empty field is "" (the library's rule).
+    return _actually_empty(
+        "".join(part.html() if isinstance(part, Block) else part for part in parts)
+    )
 
 
 def blocks_in(html):
