@@ -4,12 +4,13 @@ and the data of this app that every page shows, kept on the page-cache generatio
 A story counts from the moment it is published or scheduled (a scheduled one becomes public by
 its clock: `next_public_at` tells pagecache when). Its parts count while it does; sections
 are shown site-wide; photos, authors and tags only where a public story (or an author box, or
-an embed) shows them, so drafts and new uploads leave cached pages alone.
+a block in a body) shows them, so drafts and new uploads leave cached pages alone.
 """
 
 from datetime import UTC, datetime
 
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from taggit.models import Tag, TaggedItem
 
 import pagecache
@@ -41,6 +42,17 @@ def tagged_public_stories():
         content_type__model=Article._meta.model_name,
         object_id__in=public_story_ids(),
     )
+
+
+def public_bodies_showing_photo():
+    """Public stories whose body has a block with this photo (a photo or a link card)."""
+    marker = Concat(
+        Value('data-photo="'),
+        Cast(OuterRef("pk"), CharField()),
+        Value('"'),
+        output_field=CharField(),
+    )
+    return Article.objects.filter(public_story(), body__contains=marker)
 
 
 def next_public_at(now):
@@ -77,5 +89,6 @@ def register():
         Photo,
         public=public_story("lead_for__")
         | Q(pk__in=Author.objects.values("photo_id"))
-        | Q(pk__in=RelatedEmbed.objects.values("image_id")),
+        | Q(pk__in=RelatedEmbed.objects.values("image_id"))
+        | Q(Exists(public_bodies_showing_photo())),
     )

@@ -43,13 +43,26 @@ def keep_story_reference(collector, field, sub_objs, using):
     collector.add_field_update(field, None, kept_manager.filter(pk__in=every_kept))
 
 
+class CardInBody:
+    """A story card in another story's body: it keeps the headline and address it stores
+    (readers no longer see it, the editor does)."""
+
+    def __init__(self, host):
+        self.host = host
+
+    def kept_record_label(self):
+        return f"A card in the story “{self.host.headline}”"
+
+
 def records_kept_on_delete(stories) -> list:
     """What deleting these stories keeps (keep_story_reference), for the confirmation page:
     rows of every relation that keeps its story's headline and address, less the ones that
-    go with the story."""
+    go with the story, and the cards in other stories' bodies that point to them."""
+    from .blocks import story_cards_holding
     from .models import Article
 
-    kept = []
+    pks = [story.pk for story in stories]
+    kept = [CardInBody(host) for host in story_cards_holding(pks)]
     # Hidden relations too: an issue's stories point here with related_name="+".
     for relation in Article._meta.get_fields(include_hidden=True):
         if not isinstance(relation, models.ForeignObjectRel):

@@ -10,6 +10,9 @@ summary, the section and tags as categories, and the lead photo: as the RSS <enc
 (Atom: a rel="enclosure" link) and as Media RSS <media:content> with caption and credit,
 which feed readers and aggregators use for thumbnails. A story's audio version is added as
 a second <media:content> (and Atom enclosure; RSS allows only one enclosure per item).
+The whole body goes along as HTML (RSS <content:encoded>, Atom <content type="html">), its
+blocks rendered for feed readers (articles.blocks: absolute addresses, no iframes); the
+blocks of all the items load in one query per model.
 
 Links are absolute on SITE_URL, like the sitemaps, whatever host the feed was fetched through.
 """
@@ -29,11 +32,13 @@ from taggit.models import Tag
 from photos import renditions
 
 from .audio import audio_mime_type
+from .blocks import attach_bodies
 from .models import Article, Author, Section
 from .templatetags.newsroom_tags import absolute
 
 FEED_ITEMS = 30
 MEDIA_RSS_NS = "http://search.yahoo.com/mrss/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 # Stored files never change under one name (renditions and uploads get new names), so their
 # sizes can be remembered for a long time.
 FILE_SIZE_TIMEOUT = 30 * 24 * 3600
@@ -81,10 +86,16 @@ class MediaRSSMixin:
 
 class NewsRssFeed(MediaRSSMixin, Rss201rev2Feed):
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS_NS}
+        return {
+            **super().rss_attributes(),
+            "xmlns:media": MEDIA_RSS_NS,
+            "xmlns:content": CONTENT_NS,
+        }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content:encoded", item["content_html"])
         self.add_media_elements(handler, item)
 
 
@@ -94,6 +105,8 @@ class NewsAtomFeed(MediaRSSMixin, Atom1Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
         self.add_media_elements(handler, item)
 
 
@@ -113,9 +126,8 @@ class StoryFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return (
-            self.stories(obj).with_card_data().prefetch_related("tags").newest_first()[:FEED_ITEMS]
-        )
+        stories = self.stories(obj).with_card_data().prefetch_related("tags").newest_first()
+        return attach_bodies(stories[:FEED_ITEMS])
 
     def feed_url_kwargs(self, obj):
         return {}
@@ -183,7 +195,7 @@ class StoryFeed(Feed):
                     "fileSize": file_size(article.audio.name),
                 }
             )
-        return {"media": media}
+        return {"media": media, "content_html": str(article.story_body.portable())}
 
     def _lead_image(self, article):
         """The lead photo's 1024-px JPEG rendition (the original before renditions exist)."""

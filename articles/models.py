@@ -18,7 +18,7 @@ from core.reverse import slug_url
 from photos.models import Photo
 
 from .audio import audio_upload_to, validate_audio_file
-from .body import BODY_EDITOR_EXTENSIONS
+from .body import BODY_EDITOR_EXTENSIONS, TEXT_EDITOR_EXTENSIONS, sanitise_body_html  # noqa: F401
 from .deletion import keep_story_reference, records_kept_on_delete  # noqa: F401
 from .publication import PUBLIC_STATUSES, ArticleQuerySet, StoryStatus
 
@@ -104,7 +104,9 @@ class Article(models.Model):
     dek = models.TextField(
         "standfirst", blank=True, help_text="One or two sentences under the headline."
     )
-    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=True, blank=True)
+    body = ProseEditorField(
+        extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitise_body_html, blank=True
+    )
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.NEWS)
     tags = TaggableManager(blank=True)
@@ -303,8 +305,7 @@ class Article(models.Model):
     @property
     def ordered_bylines(self):
         """Bylines in order: the list publication.card_bylines loaded, else related rows."""
-        loaded = self.__dict__.get("card_bylines")
-        if loaded is not None:
+        if (loaded := self.__dict__.get("card_bylines")) is not None:
             return loaded
         return sorted(self.bylines.all(), key=lambda byline: (byline.position, byline.pk or 0))
 
@@ -365,11 +366,8 @@ class Byline(models.Model):
 
 
 class ArticleSlugHistory(models.Model):
-    """An address a story used to have: /story/<slug>/ answers 301 with its current one.
-
-    Rows point at the story, not at the next slug, so a story renamed three times answers
-    each old address with one redirect to where it is now (articles.redirects).
-    """
+    """An old address, /story/<slug>/, answering 301 with the story's current one. Rows point
+    at the story, so three renames still cost one redirect (articles.redirects)."""
 
     slug = models.SlugField(max_length=250, unique=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")

@@ -7,7 +7,7 @@ are drafts or in review. "Own" means filed by them or bylined to the Author link
 
 from django.db.models import Exists, OuterRef, Q
 
-from .models import PUBLIC_STATUSES, Article, Author, Byline, RelatedEmbed
+from .models import PUBLIC_STATUSES, Article, Author, Byline
 
 EDITABLE_BY_REPORTER = frozenset({Article.Status.DRAFT, Article.Status.IN_REVIEW})
 
@@ -75,16 +75,17 @@ PHOTO_IN_PUBLIC_USE_MESSAGE = (
 
 def photo_in_public_use(user, photo) -> str | None:
     """A photo rule (photos.rules): a photo that readers see, as the lead photo of a
-    scheduled or published story, an author's portrait or the image of a public story's card,
-    changes only with the rights to change public stories."""
+    scheduled or published story, an author's portrait or a photo or card image in a public
+    story's body (a block with data-photo), changes only with the rights to change public
+    stories."""
     if user.has_perm("articles.change_article") and can_edit_any(user):
         return None
     if Article.objects.released().filter(lead_photo=photo).exists():
         use = "the lead photo of a published or scheduled story"
     elif Author.objects.filter(photo=photo).exists():
         use = "an author's portrait"
-    elif RelatedEmbed.objects.filter(image=photo, article__status__in=PUBLIC_STATUSES).exists():
-        use = "the image of a card in a published or scheduled story"
+    elif Article.objects.released().filter(body__contains=f'data-photo="{photo.pk}"').exists():
+        use = "a photo or card image in the body of a published or scheduled story"
     else:
         return None
     return PHOTO_IN_PUBLIC_USE_MESSAGE.format(use=use)

@@ -47,6 +47,7 @@ from core.clientip import client_ip
 from core.ratelimit import RateLimit, parse_rate
 
 from . import spelling
+from .body import body_text
 from .models import Article, Author, Byline, Section
 
 SEARCH_CONFIG = "english"  # the same configuration the triggers index with
@@ -59,6 +60,8 @@ _PUNCTUATION = ".,;:!?()[]{}'\"«»“”‘’"
 # Fewer results than this and the page offers a spelling ("Did you mean …?"); none at all
 # and it shows the suggestion's results instead (spelling.py).
 SUGGEST_BELOW = 3
+# The attributes of body blocks whose words are searched (articles.body.BLOCK_TEXT_ATTRIBUTES).
+BLOCK_WORDS_PATTERN = r'data-(headline|title|excerpt|caption|text|attribution)="([^"]*)"'
 
 
 def normalise_query(raw: str) -> tuple[str, bool]:
@@ -202,16 +205,23 @@ def _sanitised(html: str) -> str:
     return mark_safe(nh3.clean(html or "", tags={"mark"}, attributes={}))  # noqa: S308
 
 
-def _plain_body():
-    """The body with its HTML tags replaced by spaces, for snippets (PostgreSQL)."""
+def _regexp_replace(expression, pattern, replacement):
     return Func(
-        F("body"),
-        Value("<[^>]+>"),
-        Value(" "),
+        expression,
+        Value(pattern),
+        Value(replacement),
         Value("g"),
         function="regexp_replace",
         output_field=TextField(),
     )
+
+
+def _plain_body():
+    """The body with its HTML tags replaced by spaces, for snippets (PostgreSQL). The words
+    of its blocks (attribute values, still HTML-escaped) are moved out of their tags first,
+    as the search vector reads them (migration 0014)."""
+    words_out = _regexp_replace(F("body"), BLOCK_WORDS_PATTERN, "> \\2 <x ")
+    return _regexp_replace(words_out, "<[^>]+>", " ")
 
 
 def _escaped(expression):
@@ -283,9 +293,15 @@ def highlight(text: str, terms: list[str]) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
 
 
+def plain_text(article: Article) -> str:
+    """The standfirst and body as words, the body's blocks (a pull quote, a card's title, a
+    caption) in their place."""
+    return " ".join(f"{article.dek} {body_text(article.body)}".split())
+
+
 def python_snippet(article: Article, terms: list[str]) -> str:
     """Words around the first match in the standfirst or body, else the excerpt."""
-    text = " ".join(html.unescape(strip_tags(f"{article.dek} {article.body}")).split())
+    text = plain_text(article)
     lowered = text.lower()
     positions = [lowered.find(term.lower()) for term in terms]
     positions = [position for position in positions if position >= 0]
@@ -302,7 +318,7 @@ def _with_ellipses(article: Article, snippet: str) -> str:
     plain = " ".join(html.unescape(strip_tags(snippet)).split())
     if not plain:
         return snippet
-    opening = " ".join(html.unescape(strip_tags(f"{article.dek} {article.body}")).split())[:20]
+    opening = plain_text(article)[:20]
     before = "" if opening.startswith(plain[:20]) else "… "
     after = "" if plain.endswith((".", "!", "?", "…", "”", '"')) else " …"
     return mark_safe(f"{before}{snippet}{after}")  # noqa: S308 - snippet is sanitised HTML

@@ -16,8 +16,9 @@ from taggit.models import Tag
 
 from pagecache import cached
 
+from .blocks import attach_bodies
 from .caching import navigation_sections
-from .models import Article, Author, Byline, Correction, RelatedEmbed, Section
+from .models import Article, Author, Byline, Correction, Section
 from .news_feed import feed_entries, feed_page
 from .publication import card_bylines
 
@@ -193,24 +194,21 @@ class ArticleDetailView(GoneForWithdrawnMixin, RailMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        # Unordered: articles.body places the embeds by (position, pk) itself, and an ORDER BY
-        # over this many joined columns cost Django more to compile than the query took.
-        embeds = RelatedEmbed.objects.select_related(
-            "image", "target_article__section", "target_article__lead_photo"
-        ).order_by()
         return (
             Article.objects.published()
             .select_related("section", "lead_photo")
-            .prefetch_related("tags", Prefetch("embeds", queryset=embeds))
+            .prefetch_related("tags")
         )
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
-        # The story's bylines and those of the stories its cards point to, in one query
-        # that runs whether or not there are cards: the page costs the same either way.
-        targets = [embed.target_article for embed in article.embeds.all() if embed.target_article]
+        # The body is read once; its cards' stories and photos cost one query each, and only
+        # when it has them. The story's bylines and those of its cards come in one query that
+        # runs either way.
+        attach_bodies([article], card_bylines=False)
+        cards = article.story_body.card_stories()
         bylines = Byline.objects.select_related("author__photo").order_by("position", "pk")
-        prefetch_related_objects([article, *targets], Prefetch("bylines", queryset=bylines))
+        prefetch_related_objects([article, *cards], Prefetch("bylines", queryset=bylines))
         return article
 
     def get_context_data(self, **kwargs):

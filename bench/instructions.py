@@ -37,7 +37,7 @@ os.environ.update(run.server_environment(), DEMO="true")
 import django
 django.setup()
 from django.test import Client, override_settings
-from articles.models import Article, RelatedEmbed, Section
+from articles.models import Article, Section
 
 if sys.argv[1] == "prepare":
     from django.db import connection
@@ -46,7 +46,7 @@ if sys.argv[1] == "prepare":
     if "articles_article" not in tables or not Article.objects.filter(slug__startswith="bench-"):
         stages.prepare(run.DATA, run.STORIES)
     sys.exit(0)
-with_cards = RelatedEmbed.objects.filter(kind=RelatedEmbed.Kind.STORY).values("article_id")
+with_cards = Article.objects.filter(body__contains='data-block="story"').values("pk")
 story = (
     Article.objects.published().filter(pk__in=with_cards, lead_photo__isnull=False)
     .exclude(slug__startswith="bench-").order_by("-publish_at", "-pk").first()

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Author, Byline, RelatedEmbed, Section
+from articles.body import Block, place_blocks
+from articles.models import Article, Author, Byline, Section
 from photos.models import Photo
 
 SLUG_PREFIX = "bench-"
@@ -117,7 +118,7 @@ def _create_batch(
         for article in created:
             article.pk = ids[article.slug]
 
-    bylines, tagged, embeds = [], [], []
+    bylines, tagged, with_cards = [], [], []
     for article in created:
         rng = random.Random(f"bench-parts-{article.slug}")
         writers = rng.sample(authors, k=min(len(authors), rng.choice([1, 1, 1, 2])))
@@ -128,15 +129,12 @@ def _create_batch(
         for tag in rng.sample(tags, k=min(len(tags), rng.randint(1, 3))):
             tagged.append(TaggedItem(tag=tag, content_type=article_type, object_id=article.pk))
         if card_targets and rng.random() < 0.5:
-            embeds.append(
-                RelatedEmbed(
-                    article=article,
-                    kind=RelatedEmbed.Kind.STORY,
-                    after_paragraph=2,
-                    position=0,
-                    target_article_id=rng.choice(card_targets),
-                )
+            # A story card after the second paragraph, stored as the editor stores it.
+            card = Block.from_attrs(
+                [("data-block", "story"), ("data-story", str(rng.choice(card_targets)))]
             )
+            article.body = place_blocks(article.body, [(2, card)])
+            with_cards.append(article)
     Byline.objects.bulk_create(bylines)
     TaggedItem.objects.bulk_create(tagged)
-    RelatedEmbed.objects.bulk_create(embeds)
+    Article.objects.bulk_update(with_cards, ["body"])

@@ -19,7 +19,7 @@ SECTION_PAGES = 3
 
 def prepare(data, stories):
     """Database, demo content scaled up, collected static files; the URLs to drive."""
-    from articles.models import Article, RelatedEmbed, Section
+    from articles.models import Article, Section
 
     print("\n== Preparing: migrate, demo content, scale-up, collectstatic ==")
     call_command("migrate", interactive=False, verbosity=0)
@@ -38,7 +38,7 @@ def prepare(data, stories):
     bump_generation()  # a shared cache (Redis) may hold pages from an earlier run
 
     # "The" story page: a full demo story (lead photo, bylines, a story card, tags).
-    with_cards = RelatedEmbed.objects.filter(kind=RelatedEmbed.Kind.STORY).values("article_id")
+    with_cards = Article.objects.filter(body__contains='data-block="story"').values("pk")
     story = (
         Article.objects.published()
         .filter(pk__in=with_cards, lead_photo__isnull=False)

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, RelatedEmbed, Section
+from articles.body import block_from_embed, place_blocks
+from articles.models import Article, Author, Byline, Section
 
 from . import audio, images, readers, writing
 from .photos import PhotoSpec, ensure_all_renditions, ensure_photo_rows, store_missing_images
@@ -240,21 +242,22 @@ def _planned_embeds(seed, paragraph_count, *, card_targets, videos, posts, links
     rng = seed.rng("embeds")
     planned = []
     if seed.section == "video":
-        planned.append((1, RelatedEmbed.Kind.MEDIA, {"url": rng.choice(videos)}))
+        planned.append((1, "media", {"url": rng.choice(videos)}))
     elif rng.random() < 0.25:
         after = min(3, paragraph_count - 1)
-        planned.append((after, RelatedEmbed.Kind.MEDIA, {"url": rng.choice(posts)}))
+        planned.append((after, "media", {"url": rng.choice(posts)}))
     if card_targets and rng.random() < 0.75:
         target_id = rng.choice(card_targets)
-        planned.append((2, RelatedEmbed.Kind.STORY, {"target_article_id": target_id}))
+        planned.append((2, "story", {"target_article_id": target_id}))
     if rng.random() < 0.35:
         after = max(1, paragraph_count - 2)
-        planned.append((after, RelatedEmbed.Kind.LINK, _link_values(rng.choice(links))))
+        planned.append((after, "link", _link_values(rng.choice(links))))
     return sorted(planned, key=lambda item: item[0])
 
 
-def load_embeds(created, seeds):
-    """Related embeds for stories created in this run: story cards, links and media."""
+def load_blocks(created, seeds):
+    """Blocks in the bodies of stories created in this run: story cards, links and media,
+    placed after a paragraph as the editor would. Returns how many stories got some."""
     extras = writing.extras()
     media = [entry["url"] for entry in extras["media"]]
     videos = [url for url in media if "youtu" in url or "vimeo" in url]
@@ -264,7 +267,13 @@ def load_embeds(created, seeds):
     by_section = {}
     for pk, slug, section_slug in stories.values_list("pk", "slug", "section__slug"):
         by_section.setdefault(section_slug, []).append((slug, pk))
-    embeds = []
+    titles = dict(stories.values_list("pk", "headline"))
+    addresses = {
+        pk: reverse("articles:article", kwargs={"slug": slug})
+        for pairs in by_section.values()
+        for slug, pk in pairs
+    }
+    given = 0
     for seed in seeds:
         if seed.slug not in created:
             continue
@@ -279,14 +288,20 @@ def load_embeds(created, seeds):
             posts=posts,
             links=extras["link"],
         )
-        for position, (after, kind, values) in enumerate(planned):
-            embed = RelatedEmbed(
-                article=article, kind=kind, after_paragraph=after, position=position, **values
+        placed = []
+        for after, kind, values in planned:
+            target = values.get("target_article_id")
+            block = block_from_embed(
+                {"kind": kind, **values},
+                target_headline=titles.get(target, ""),
+                target_url=addresses.get(target, ""),
             )
-            embed.full_clean()
-            embeds.append(embed)
-    RelatedEmbed.objects.bulk_create(embeds)
-    return len(embeds)
+            placed.append((after, block))
+        if placed:
+            article.body = place_blocks(article.body, placed)
+            article.save(update_fields=["body"])
+            given += 1
+    return given
 
 
 def load_demo(*, log=print):
@@ -320,7 +335,11 @@ def load_demo(*, log=print):
             load_drafts(drafts, sections, authors, photos, now, existing),
             len(drafts),
         )
-        report.add("related embeds", load_embeds(created, seeds), RelatedEmbed.objects.count())
+        report.add(
+            "stories with cards and embeds",
+            load_blocks(created, seeds),
+            Article.objects.filter(body__contains="data-block").count(),
+        )
         report.add(
             "audio versions",
             audio.attach_audio(created, seeds),

@@ -12,12 +12,11 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.core.signing import BadSignature, Signer
 from django.db import transaction
-from django.db.models import Prefetch
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from articles.models import Article, RelatedEmbed
+from articles.models import Article
 from articles.views import ArticleDetailView
 from core import audit
 from pagecache.private import mark_private, private_view
@@ -40,13 +39,10 @@ class PreviewStoryView(ArticleDetailView):
     answer_gone = False
 
     def get_queryset(self):
-        embeds = RelatedEmbed.objects.select_related(
-            "image", "target_article__section", "target_article__lead_photo"
-        ).order_by("position", "pk")
         return (
             Article.objects.filter(pk=self.article.pk)
             .select_related("section", "lead_photo")
-            .prefetch_related("tags", Prefetch("embeds", queryset=embeds))
+            .prefetch_related("tags")
         )
 
     def get_object(self, queryset=None):

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorField
 
 from articles.embeds import ALLOWED_PROVIDERS, parse_media_url
-from articles.models import BODY_EDITOR_EXTENSIONS, Article, RelatedEmbed
+from articles.models import TEXT_EDITOR_EXTENSIONS, Article, RelatedEmbed
 
 
 class LiveUpdateQuerySet(models.QuerySet):
@@ -47,7 +47,7 @@ class LiveUpdate(models.Model):
         max_length=200, blank=True, help_text="A short line in bold; optional for quick updates."
     )
     # The same editor and nh3 allow-list as story bodies: nothing else can be stored.
-    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=True, blank=True)
+    body = ProseEditorField(extensions=TEXT_EDITOR_EXTENSIONS, sanitize=True, blank=True)
     photo = models.ForeignKey(
         "photos.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

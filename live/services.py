@@ -6,13 +6,22 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from articles import services as article_services
-from articles.models import Article, Byline, RelatedEmbed
+from articles.body import Block, place_blocks
+from articles.models import Article, Byline
 from articles.services import User
 from core.slugs import free_slug
 
 from .models import LiveUpdate
 
 BREAKOUT_HEADLINE_WORDS = 14
+
+
+def _with_embed(body, update):
+    """The update's media embed as a block after the body's first paragraph."""
+    if update.embed is None:
+        return body
+    embed = Block.from_attrs([("data-block", "media"), ("data-url", update.embed_url)])
+    return place_blocks(body, [(1, embed)])
 
 
 def _staff(user: User):
@@ -72,7 +81,7 @@ def break_out(*, update: LiveUpdate, by: User) -> Article:
             max_length=Article._meta.get_field("slug").max_length,
             fallback="update",
         ),
-        body=f"{update.body or ''}{link_back}",
+        body=_with_embed(f"{update.body or ''}{link_back}", update),
         section=live_story.section,
         lead_photo=update.photo,
         status=Article.Status.DRAFT,
@@ -80,10 +89,6 @@ def break_out(*, update: LiveUpdate, by: User) -> Article:
     article_services.save_story(article=article, by=by)
     if update.author_id:
         Byline.objects.create(article=article, author_id=update.author_id, position=0)
-    if update.embed is not None:
-        RelatedEmbed.objects.create(
-            article=article, kind=RelatedEmbed.Kind.MEDIA, url=update.embed_url, after_paragraph=1
-        )
     update.broken_out_article = article
     update.modified_at = timezone.now()
     update.save(update_fields=["broken_out_article", "modified_at"])

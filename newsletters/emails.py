@@ -109,7 +109,9 @@ def story_cards(issue: NewsletterIssue) -> list[StoryCard]:
     return [_card(issue_story.article) for issue_story in issue_stories]
 
 
-_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|ul|ol)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+_BLOCK_END = re.compile(
+    r"</(p|h[1-6]|li|blockquote|ul|ol|figure|figcaption)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE
+)
 _LIST_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
 _LINK = re.compile(r'<a\s[^>]*href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -130,11 +132,13 @@ def html_to_text(markup: str) -> str:
 
 def issue_context(issue: NewsletterIssue, *, cards: list[StoryCard] | None = None) -> dict:
     newsletter = issue.newsletter
+    intro_html = issue.intro_email_html() if issue.intro else ""
     return {
         "issue": issue,
         "newsletter": newsletter,
         "cards": story_cards(issue) if cards is None else cards,
-        "intro_text": html_to_text(issue.intro),
+        "intro_html": intro_html,
+        "intro_text": html_to_text(intro_html),
         "web_url": absolute_url(issue.get_absolute_url()),
         "newsletters_url": absolute_url(reverse("newsletters:index")),
         "postal_address": settings.NEWSLETTER_POSTAL_ADDRESS,

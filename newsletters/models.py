@@ -3,10 +3,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorField
 
-from articles.models import BODY_EDITOR_EXTENSIONS, keep_story_reference
+from articles.models import BODY_EDITOR_EXTENSIONS, keep_story_reference, sanitise_body_html
 from subscriptions.models import Newsletter
 
 
@@ -41,7 +40,9 @@ class NewsletterIssue(models.Model):
     preheader = models.CharField(
         max_length=200, blank=True, help_text="The grey line inboxes show after the subject."
     )
-    intro = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=True, blank=True)
+    intro = ProseEditorField(
+        extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitise_body_html, blank=True
+    )
     articles = models.ManyToManyField(
         "articles.Article", through="IssueStory", related_name="newsletter_issues", blank=True
     )
@@ -94,10 +95,19 @@ class NewsletterIssue(models.Model):
 
     @property
     def intro_html(self):
-        """The intro as safe HTML, sanitised again with the editor's allow-list on the way out:
-        a row written without the admin form (a script, the shell) never reaches a page or an
-        email as raw markup."""
-        return mark_safe(self._meta.get_field("intro").sanitize(self.intro or ""))  # noqa: S308
+        """The intro as safe HTML for the web page, its blocks rendered (articles.blocks):
+        sanitised again with the editor's allow-list on the way out, so a row written
+        without the admin form (a script, the shell) never reaches a page as raw markup.
+        Emails use `intro_email_html()`."""
+        from articles.blocks import prepare_bodies
+
+        return prepare_bodies([self.intro])[0].render()
+
+    def intro_email_html(self):
+        """The intro for email: absolute addresses, no iframes (a media block is a link)."""
+        from articles.blocks import prepare_bodies
+
+        return prepare_bodies([self.intro])[0].portable()
 
 
 class IssueStory(models.Model):

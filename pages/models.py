@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorField
 
-from articles.models import BODY_EDITOR_EXTENSIONS
+from articles.models import TEXT_EDITOR_EXTENSIONS
 
 from .validators import validate_page_slug
 
@@ -31,7 +31,7 @@ class Page(models.Model):
         blank=True,
         help_text="One or two sentences under the title; also the description search engines show.",
     )
-    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=True, blank=True)
+    body = ProseEditorField(extensions=TEXT_EDITOR_EXTENSIONS, sanitize=True, blank=True)
     is_published = models.BooleanField(
         "published", default=True, help_text="Unpublished pages answer “not found”."
     )

@@ -90,6 +90,44 @@ class BylineFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(AuthorFactory)
 
 
+def block(kind, **attributes):
+    """A body block as the editor stores it: block("story", story=5, title="…") gives
+    <figure data-block="story" data-story="5" data-title="…"></figure>."""
+    from articles.body import Block
+
+    pairs = [(f"data-{name}", str(value)) for name, value in attributes.items()]
+    return Block.from_attrs([("data-block", kind), *pairs]).html()
+
+
+def place(story, *blocks, after=1):
+    """Put `blocks` into the story's body after its top-level part number `after` and save."""
+    return place_each(story, [(after, figure) for figure in blocks])
+
+
+def place_each(story, placed):
+    """Put each (after, block) into the story's body, `after` counting the parts of the body
+    as it was (as RelatedEmbed.after_paragraph did), and save."""
+    from articles.body import Block, place_blocks
+
+    parsed = [(after, Block.from_attrs(_attrs(figure))) for after, figure in placed]
+    story.body = place_blocks(story.body, parsed)
+    story.save(update_fields=["body"])
+    return story
+
+
+def _attrs(figure):
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend(attrs)
+
+    Reader().feed(figure)
+    return found
+
+
 class RelatedEmbedFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RelatedEmbed

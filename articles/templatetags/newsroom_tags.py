@@ -3,14 +3,13 @@
 {% load newsroom_tags %}
 {% picture photo sizes="(min-width: 1024px) 760px, 100vw" eager=True %}
 {{ article.publish_at|card_time }}          "2 hours ago" today, "December 26, 2023" before
-{% body_segments article as segments %}     body blocks with related embeds between them
+{% story_body article %}                    the body with its blocks (cards, photos, …)
 {% json_ld data %}                          <script type="application/ld+json">, escaped
 {{ "/story/x/"|absolute }}                  SITE_URL + path
 {{ embed.url|web_url }}                     an http(s) URL, or "" for anything else
 """
 
 import json
-import re
 
 from django import template
 from django.conf import settings
@@ -22,7 +21,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles import cards
-from articles.body import body_segments as split_body
+from articles.blocks import story_body as prepare_story_body
+from articles.blocks import web_url
 from photos import renditions
 from photos.markup import picture_html
 
@@ -70,8 +70,9 @@ def long_datetime(value):
 
 
 @register.simple_tag
-def body_segments(article):
-    return split_body(article)
+def story_body(article):
+    """The story's body with its blocks, rendered (articles.blocks)."""
+    return prepare_story_body(article)
 
 
 @register.filter
@@ -87,20 +88,7 @@ def absolute(path):
     return f"{settings.SITE_URL}{path if path.startswith('/') else '/' + path}"
 
 
-# An absolute web address and nothing else: no javascript:, data: or vbscript: scheme, and no
-# control characters or spaces, which browsers drop from a URL before reading its scheme.
-_WEB_URL = re.compile(r"https?://[^\x00-\x20\x7f]+", re.IGNORECASE)
-
-
-@register.filter
-def web_url(value):
-    """`value` if it is an http(s) address, else "": for typed URLs printed into href.
-
-    Model forms already refuse other schemes; this covers rows written without them
-    (imports, scripts), where `javascript:...` would otherwise become a live link.
-    """
-    value = str(value or "").strip()
-    return value if _WEB_URL.fullmatch(value) else ""
+register.filter("web_url", web_url)
 
 
 @register.simple_tag

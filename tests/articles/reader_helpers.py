@@ -2,9 +2,16 @@
 
 from html.parser import HTMLParser
 
-from articles.models import Byline, RelatedEmbed
+from articles.models import Byline
 from photos.renditions import ensure_renditions
-from tests.factories import ArticleFactory, AuthorFactory, PhotoFactory, SectionFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PhotoFactory,
+    SectionFactory,
+    block,
+    place_each,
+)
 
 
 def photo_with_renditions(**kwargs):
@@ -14,10 +21,10 @@ def photo_with_renditions(**kwargs):
 
 
 def full_story(*, authors=1, tags=0, embeds=0, section=None, photo=True, **kwargs):
-    """A published story with `authors` bylines, `tags` tags and `embeds` related embeds.
+    """A published story with `authors` bylines, `tags` tags and `embeds` blocks in its body.
 
-    Embeds cycle through the three kinds (story card, link card, YouTube) so every template
-    branch is exercised; story cards point at another published story.
+    The blocks cycle through story card, link card and YouTube embed so every renderer runs;
+    story cards point at another published story.
     """
     section = section or SectionFactory()
     story = ArticleFactory(
@@ -27,30 +34,28 @@ def full_story(*, authors=1, tags=0, embeds=0, section=None, photo=True, **kwarg
         Byline.objects.create(article=story, author=AuthorFactory(), position=position)
     if tags:
         story.tags.add(*[f"topic {number}" for number in range(tags)])
+    placed = []
     for position in range(embeds):
-        kind = (RelatedEmbed.Kind.STORY, RelatedEmbed.Kind.LINK, RelatedEmbed.Kind.MEDIA)[
-            position % 3
-        ]
-        target = None
-        if kind == RelatedEmbed.Kind.STORY:
+        kind = ("story", "link", "media")[position % 3]
+        if kind == "story":
             target = ArticleFactory(section=section, lead_photo=story.lead_photo)
             Byline.objects.create(article=target, author=AuthorFactory(), position=0)
-        RelatedEmbed.objects.create(
-            article=story,
-            kind=kind,
-            position=position,
-            after_paragraph=1 + position % 3,
-            target_article=target,
-            url=""
-            if target
-            else (
-                "https://example.org/report"
-                if kind == RelatedEmbed.Kind.LINK
-                else "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
-            ),
-            title="" if target else f"Outside reading {position}",
-            source_name="Example Review",
-        )
+            figure = block("story", story=target.pk, headline=target.headline)
+        elif kind == "link":
+            figure = block(
+                "link",
+                url="https://example.org/report",
+                title=f"Outside reading {position}",
+                source="Example Review",
+            )
+        else:
+            figure = block(
+                "media",
+                url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                title=f"Outside reading {position}",
+            )
+        placed.append((1 + position % 3, figure))
+    place_each(story, placed)
     return story
 
 

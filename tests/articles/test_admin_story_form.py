@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles.body import blocks_in
 from articles.models import Article, Author, RelatedEmbed
 from articles.services import NO_BYLINE_MESSAGE
 from tests.articles.admin_forms import (
@@ -15,7 +16,7 @@ from tests.articles.admin_forms import (
     form_errors,
     story_form_data,
 )
-from tests.factories import ArticleFactory, AuthorFactory, PhotoFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, PhotoFactory, SectionFactory, block
 
 pytestmark = pytest.mark.django_db
 
@@ -34,23 +35,22 @@ def test_story_written_in_the_admin_is_read_on_the_site(admin_client, admin_user
         section=section,
         headline="The new bridge opens to trams",
         slug="new-bridge-opens",
-        body="<p>The first tram crossed at dawn.</p><p>Hundreds watched from both banks.</p>",
+        # Cards sit in the body as blocks, where the editor put them.
+        body="<p>The first tram crossed at dawn.</p>"
+        + block("story", story=earlier.pk, headline=earlier.headline)
+        + "<p>Hundreds watched from both banks.</p>"
+        + block(
+            "link",
+            url="https://example.org/bridges",
+            title="How other river cities paid for their bridges",
+            source="Example Review",
+        ),
         tags="bridges, transport",
         lead_photo=photo.pk,
         status="published",
         publish_at=timezone.now() - timedelta(minutes=5),
         in_news_feed=True,
         bylines=[byline_row(reporter, 1), byline_row(desk, 2)],
-        embeds=[
-            embed_row(kind="story", after_paragraph=1, target_article=earlier.pk),
-            embed_row(
-                after_paragraph=2,
-                position=1,
-                url="https://example.org/bridges",
-                title="How other river cities paid for their bridges",
-                source_name="Example Review",
-            ),
-        ],
     )
 
     response = admin_client.post(ADD_STORY_URL, data)
@@ -60,7 +60,7 @@ def test_story_written_in_the_admin_is_read_on_the_site(admin_client, admin_user
     assert article.byline_authors == [reporter, desk]
     assert article.created_by == admin_user and article.published_by == admin_user
     assert sorted(article.tags.names()) == ["bridges", "transport"]
-    assert article.embeds.count() == 2
+    assert [block.kind for block in blocks_in(article.body)] == ["story", "link"]
 
     story_page = client.get(article.get_absolute_url()).content.decode()
     for text in [

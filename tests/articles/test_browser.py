@@ -3,10 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Byline, RelatedEmbed
+from articles.models import Byline
 from tests.articles.reader_helpers import full_story, photo_with_renditions
 from tests.browser_utils import DESKTOP, PHONE, chromium, screenshot, serve_site_only
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, block, place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,9 +33,7 @@ def story():
     for position, name in enumerate(["Olena Marchenko", "The Newsroom desk"]):
         Byline.objects.create(article=story, author=AuthorFactory(name=name), position=position)
     target = full_story(section=section, headline="How the city kept the taps running in winter")
-    RelatedEmbed.objects.create(
-        article=story, kind="story", after_paragraph=2, target_article=target
-    )
+    place(story, block("story", story=target.pk, headline=target.headline), after=2)
     full_story(section=section, in_news_feed=True, headline="Air-raid alert lifted in the east")
     return story
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.models import Article, Byline
 from photos import renditions
 from tests.articles.reader_helpers import photo_with_renditions, start_tags
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, block, place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reader_caches")]
 
@@ -216,3 +216,36 @@ def test_pages_advertise_their_feeds(client, newsroom, page, expected):
     assert [link["type"] for link in links[:2]] == ["application/rss+xml", "application/atom+xml"]
     for href in expected:
         parse(client, href)
+
+
+def test_feeds_carry_the_body_with_its_blocks(
+    client, newsroom, django_assert_num_queries, settings
+):
+    settings.PAGE_CACHE_ENABLED = False
+    target = newsroom["brief"]
+    photo = photo_with_renditions(caption="Crews at the substation", credit="Wire/Agency")
+    story = place(
+        newsroom["story"],
+        block("story", story=target.pk, excerpt="Homes reconnected."),
+        block("media", url="https://youtu.be/dQw4w9WgXcQ", title="The night shift"),
+        block("photo", photo=photo.pk),
+        block("quote", text="We worked <all> night.", attribution="An engineer"),
+        block("link", url="javascript:alert(1)", title="Hostile link"),
+    )
+
+    for url in ("/feed/", "/feed/atom/"):
+        _, parsed = parse(client, url)
+        entry = next(e for e in parsed.entries if e.title == story.headline)
+        content = entry.content[0].value
+        assert f'<a href="{settings.SITE_URL}{target.get_absolute_url()}">' in content
+        assert "Homes reconnected." in content
+        assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">Watch on YouTube</a>' in content
+        assert "<iframe" not in content and "javascript:" not in content
+        assert "Hostile link" not in content
+        (image,) = start_tags(content, "img")
+        assert image["src"].startswith(settings.SITE_URL) and image["src"].endswith(".jpg")
+        assert "Crews at the substation" in content
+        assert "We worked &lt;all&gt; night." in content
+    # Blocks of every item load together: the card's stories (+ bylines) and the photos.
+    with django_assert_num_queries(3 + 3):
+        client.get(reverse("articles:feed"))

@@ -17,7 +17,8 @@ from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     PhotoFactory,
-    RelatedEmbedFactory,
+    block,
+    place,
     uploaded_jpeg,
 )
 from tests.newsletters.factories import IssueFactory
@@ -51,7 +52,9 @@ def test_a_reporter_cannot_change_a_photo_readers_see(client, roles, use):
     elif use == "author portrait":
         AuthorFactory(photo=photo)
     else:
-        RelatedEmbedFactory(article=ArticleFactory(), image=photo)
+        place(
+            ArticleFactory(), block("link", url="https://example.org/", title="A", photo=photo.pk)
+        )
     stored = photo.image.name
     client.force_login(roles["reporter"])
 

@@ -15,7 +15,7 @@ from editorial.admin.panel import local_moment, panel_actions, zone_name
 from editorial.models import StatusChange
 from tests.articles.admin_forms import ADD_STORY_URL, byline_row, local_split, story_form_data
 from tests.articles.workflow_helpers import change_form_data, roles  # noqa: F401
-from tests.factories import ArticleFactory, RelatedEmbedFactory, SectionFactory
+from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -334,10 +334,8 @@ def test_publish_now_without_a_byline_is_a_form_error(client, roles):
 def test_read_only_story_shows_the_rendered_body(client, roles):
     card_target = ArticleFactory(headline="The first bridge, fifty years on")
     live = ArticleFactory(
-        body="<p>The first tram crossed at <strong>dawn</strong>.</p><h2>What next</h2>",
-    )
-    RelatedEmbedFactory(
-        article=live, kind="story", target_article=card_target, url="", after_paragraph=1
+        body="<p>The first tram crossed at <strong>dawn</strong>.</p>"
+        f'<figure data-block="story" data-story="{card_target.pk}"></figure><h2>What next</h2>',
     )
     client.force_login(roles["reporter"])
 

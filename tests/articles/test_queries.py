@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles.models import Byline
 from tests.articles.reader_helpers import full_story, photo_with_renditions
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, block, place
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +27,13 @@ SITE_WIDE = 3 + 2
 MOST_POPULAR = 1
 SIGNUP_BOX = 3
 
-# story, tags, embeds (+ their target stories), bylines of the story and of its cards'
-# targets (+ authors and their photos), approved comments; off, the story rail too (News Feed
-# stories + live updates, Featured, Editors' Picks + one bylines query for both)
-STORY_PAGE_QUERIES = {BLOCKS_ON: 5, ALL_OFF: 5 + 5 + SITE_WIDE + MOST_POPULAR + SIGNUP_BOX}
+# story, tags, bylines of the story and of its cards' stories (+ authors and their photos),
+# approved comments; off, the story rail too (News Feed stories + live updates, Featured,
+# Editors' Picks + one bylines query for both)
+STORY_PAGE_QUERIES = {BLOCKS_ON: 4, ALL_OFF: 4 + 5 + SITE_WIDE + MOST_POPULAR + SIGNUP_BOX}
+# A body with blocks adds one query for its cards' stories and one for its photos (link
+# cards' pictures and photo blocks), however many there are, and none without them.
+CARD_STORIES = PHOTOS = 1
 # featured, picks + their bylines, latest by section (one windowed query) + bylines,
 # feed stories + live updates
 HOME_QUERIES = {BLOCKS_ON: 7, ALL_OFF: 7 + SITE_WIDE + MOST_POPULAR + SIGNUP_BOX}
@@ -90,11 +93,28 @@ def test_story_page_queries_do_not_grow(
     for _ in range(3):
         full_story(section=story.section, in_news_feed=True, is_editors_pick=True, authors=2)
 
-    response = count_queries(
-        client, django_assert_num_queries, story.get_absolute_url(), STORY_PAGE_QUERIES[caches]
-    )
+    expected = STORY_PAGE_QUERIES[caches] + (CARD_STORIES if embeds else 0)
+    response = count_queries(client, django_assert_num_queries, story.get_absolute_url(), expected)
 
     assert response.content.decode().count('class="author-box"') == authors
+    assert response.content.decode().count('class="embed embed--story"') == (embeds + 2) // 3
+
+
+@pytest.mark.parametrize("photos", [1, 6])
+def test_story_page_photo_blocks_cost_one_query(client, django_assert_num_queries, caches, photos):
+    story = full_story(embeds=3)
+    place(
+        story,
+        *[block("photo", photo=photo_with_renditions().pk) for _ in range(photos)],
+        block("quote", text="We waited ten years.", attribution="A resident"),
+        after=2,
+    )
+    for _ in range(3):
+        full_story(section=story.section, in_news_feed=True, is_editors_pick=True, authors=2)
+    expected = STORY_PAGE_QUERIES[caches] + CARD_STORIES + PHOTOS
+    response = count_queries(client, django_assert_num_queries, story.get_absolute_url(), expected)
+
+    assert response.content.decode().count('class="block-photo"') == photos
 
 
 @pytest.mark.parametrize(("stories", "sections"), [(5, 1), (50, 5)])

@@ -1,16 +1,19 @@
 # ruff: noqa: F811 (the `roles` fixture is imported, then requested by name)
-"""Story revisions: kept on every save with their bylines, embeds and tags; compared word by
-word; restored as a new revision that brings the bylines, embeds and tags back."""
+"""Story revisions: kept on every save with their bylines, tags and body blocks; compared
+word by word; restored as a new revision that brings them back. Revisions from before the
+blocks (with RelatedEmbed rows) compare and restore with those embeds as blocks."""
 
 import pytest
+import reversion
 from django.urls import reverse
 from reversion.models import Version
 
 from articles import services
-from articles.models import Article
+from articles.body import blocks_in
+from articles.models import Article, RelatedEmbed
 from editorial import revisions
 from tests.articles.workflow_helpers import change_form_data, roles  # noqa: F401
-from tests.factories import ArticleFactory, AuthorFactory, RelatedEmbedFactory
+from tests.factories import ArticleFactory, AuthorFactory, RelatedEmbedFactory, block
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +28,12 @@ def story_with_parts(roles):
     story = ArticleFactory(
         headline="Ferry service resumes across the bay",
         dek="Two boats run again after the winter storms.",
-        body="<p>The first ferry left at seven.</p><p>Tickets cost the same as last year.</p>",
+        body="<p>The first ferry left at seven.</p>"
+        + block("link", url="https://example.org/harbour", title="How the harbour was rebuilt")
+        + "<p>Tickets cost the same as last year.</p>",
         authors=[first],
         tag_names=["ferries", "transport"],
     )
-    RelatedEmbedFactory(article=story, title="How the harbour was rebuilt")
     return story, first, second
 
 
@@ -51,7 +55,8 @@ def test_an_admin_save_keeps_a_revision_with_user_comment_and_parts(
     parts = revisions.snapshot(version)
     assert parts["bylines"] == ["Mykola Hrab"]
     assert parts["tags"] == ["ferries", "transport"]
-    assert parts["embeds"] == ["link: How the harbour was rebuilt"]
+    assert parts["embeds"] == ["Outside link: How the harbour was rebuilt"]
+    assert "[Outside link: How the harbour was rebuilt]" in parts["body"]
 
 
 def test_save_story_outside_the_admin_keeps_a_revision_too(roles, story_with_parts):
@@ -72,7 +77,7 @@ def test_compare_shows_a_word_level_diff_of_text_bylines_and_tags(client, roles,
     services.save_story(article=story, by=editor)
     older = revisions.latest_version(story)
     story.headline = "Ferry service resumes <b>across</b> the harbour"
-    story.body = "<p>The first ferry left at eight.</p><p>Tickets cost the same as last year.</p>"
+    story.body = story.body.replace("seven", "eight")
     services.save_story(article=story, by=editor)
     story.bylines.create(author=second, position=2)
     story.tags.add("harbour")
@@ -119,7 +124,7 @@ def test_restore_brings_back_text_bylines_embeds_and_tags_as_a_new_revision(
     services.save_story(article=story, by=editor)
     story.bylines.all().delete()
     story.bylines.create(author=second, position=1)
-    story.embeds.all().delete()
+    story.body = "<p>The first ferry left at seven.</p>"
     story.tags.set(["strike"])
     services.save_story(article=story, by=editor)
     count_before = Version.objects.get_for_object(story).count()
@@ -138,7 +143,7 @@ def test_restore_brings_back_text_bylines_embeds_and_tags_as_a_new_revision(
     story = Article.objects.get(pk=story.pk)
     assert story.headline == "Ferry service resumes across the bay"
     assert [byline.author for byline in story.ordered_bylines] == [first]
-    assert [embed.title for embed in story.embeds.all()] == ["How the harbour was rebuilt"]
+    assert [b.get("data-title") for b in blocks_in(story.body)] == ["How the harbour was rebuilt"]
     assert sorted(story.tags.names()) == ["ferries", "transport"]
     # History is kept: one more revision, the old ones all still there.
     versions = list(revisions.story_versions(story))
@@ -225,3 +230,65 @@ def test_revision_pages_lead_back_through_their_breadcrumbs(client, roles, story
     )
     assert f'<a href="{listing_url}">Revisions</a>' in restore
     assert restore.rstrip().endswith("&rsaquo; Restore")
+
+
+def old_revision_with_embeds(story, editor):
+    """A revision as saved before migration 0013: the story row (its body without blocks)
+    and its RelatedEmbed rows, kept together."""
+    target = ArticleFactory(headline="The harbour master retires")
+    embeds = [
+        RelatedEmbedFactory(article=story, kind="story", target_article=target, title="",
+                            excerpt="", source_name="", url="", after_paragraph=1, position=0),
+        RelatedEmbedFactory(article=story, kind="media", url="https://youtu.be/dQw4w9WgXcQ",
+                            title="The first crossing", after_paragraph=0, position=1),
+    ]  # fmt: skip
+    with reversion.create_revision():
+        reversion.set_user(editor)
+        reversion.add_to_revision(story)
+        for embed in embeds:
+            reversion.add_to_revision(embed)
+    RelatedEmbed.objects.filter(article=story).delete()  # what the migration does
+    return revisions.latest_version(story), target
+
+
+def test_an_old_revision_with_embeds_restores_to_a_body_showing_the_blocks(client, roles):
+    editor = roles["editor"]
+    story = ArticleFactory(
+        body="<p>The first ferry left at seven.</p><p>Tickets cost the same as last year.</p>"
+    )
+    old, target = old_revision_with_embeds(story, editor)
+    story.body = "<p>Rewritten since.</p>"
+    services.save_story(article=story, by=editor)
+    client.force_login(editor)
+
+    compared = client.get(
+        reverse("admin:articles_article_revision_compare", args=[story.pk]),
+        {"version": [old.pk, revisions.latest_version(story).pk]},
+    ).content.decode()
+    assert "<del>Story card: The harbour master retires</del>" in compared
+    assert "<del>Media: The first crossing</del>" in compared
+
+    response = client.post(
+        reverse("admin:articles_article_revision_restore", args=[story.pk, old.pk])
+    )
+
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert [(b.kind, b.get("data-story") or b.get("data-url")) for b in blocks_in(story.body)] == [
+        ("media", "https://youtu.be/dQw4w9WgXcQ"),
+        ("story", str(target.pk)),
+    ]
+    assert (
+        story.body.index("youtu.be")
+        < story.body.index("seven")
+        < story.body.index(f'data-story="{target.pk}"')
+        < story.body.index("Tickets")
+    )
+    assert not RelatedEmbed.objects.filter(article=story).exists()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in page
+    assert "The harbour master retires" in page
+    # The restored revision and the old one hold the same blocks: nothing to compare.
+    restored = revisions.latest_version(story)
+    rows = {row["label"]: row["changed"] for row in revisions.compare(old, restored)}
+    assert rows == dict.fromkeys(rows, False)

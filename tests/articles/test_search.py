@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article, Byline
 from articles.search import MAX_QUERY_LENGTH, corrected_query, normalise_query, parse_terms
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, block
 
 pytestmark = pytest.mark.django_db
 
@@ -407,3 +407,30 @@ def test_the_vocabulary_follows_what_readers_can_see(client, stories, reader_cac
     assert search(client, q="ferrymn").context["corrected_to"] is None
     ArticleFactory(headline="Kherson ferrymen return")  # published: a new generation
     assert search(client, q="ferrymn").context["corrected_to"] == "ferrymen"
+
+
+@pytest.mark.parametrize(
+    ("figure", "query"),
+    [
+        (block("quote", text="Nobody sleeps near the viaduct", attribution="A neighbour"),
+         "viaduct"),
+        (block("photo", photo=1, caption="Lanterns along the embankment"), "lanterns"),
+        (block("link", url="https://example.org/", title="Cormorants return",
+               excerpt="Birds nest under the piers."), "cormorants"),
+        (block("story", story=1, headline="Toll booths go", title="The toll booths vanish"),
+         "booths"),
+    ],
+)  # fmt: skip
+def test_the_words_of_blocks_are_found_and_shown(client, figure, query):
+    """Both paths: PostgreSQL's vector adds the blocks' words (migration 0014), SQLite
+    reads the stored body; the snippet shows them in their place."""
+    story = ArticleFactory(headline="Night works on the river", dek="", body="<p>Crews.</p>")
+    story.body += figure
+    story.save(update_fields=["body"])
+    ArticleFactory(headline="Something else entirely")
+
+    response = search(client, q=query)
+
+    assert found(response) == [story.headline]
+    snippet = str(response.context["results"].page.object_list[0].snippet_html)
+    assert f"<mark>{query}</mark>" in snippet.lower()

@@ -12,9 +12,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, RelatedEmbed
+from articles.body import blocks_in
+from articles.models import Article, RelatedEmbed, records_kept_on_delete
 from newsletters.models import IssueStory, NewsletterIssue
-from tests.factories import ArticleFactory, RelatedEmbedFactory
+from tests.factories import ArticleFactory, RelatedEmbedFactory, block, place
 from tests.newsletters.factories import IssueFactory, add_stories
 from tests.subscriptions.factories import NewsletterFactory
 
@@ -29,10 +30,9 @@ def ferry():
 @pytest.fixture
 def host(ferry):
     host = ArticleFactory(headline="River crossing: what we know", slug="river-crossing")
-    RelatedEmbedFactory(
-        article=host, kind=RelatedEmbed.Kind.STORY, target_article=ferry, url="", title=""
-    )
-    return host
+    # As the editor stores a card: the story's pk, and its headline and address snapshot.
+    card = block("story", story=ferry.pk, headline=ferry.headline, url=ferry.get_absolute_url())
+    return place(host, card)
 
 
 @pytest.fixture
@@ -61,25 +61,40 @@ def renamed(story, headline):
 
 @pytest.mark.parametrize("how", ["instance", "queryset"])
 def test_a_card_to_a_deleted_story_is_kept_with_its_headline_and_address(client, host, ferry, how):
-    renamed(ferry, "Ferry contract cancelled")
     address = ferry.get_absolute_url()
+    page = client.get(host.get_absolute_url()).content.decode()
+    assert "Ferry contract goes to tender" in page  # the card, while its story is public
 
     if how == "instance":
         ferry.delete()
     else:
         Article.objects.filter(pk=ferry.pk).delete()
 
-    card = RelatedEmbed.objects.get(article=host)
-    assert card.target_article is None
-    assert card.story_headline == "Ferry contract cancelled"
-    assert card.story_url == address
-    card.full_clean()  # the host story can still be saved with it
+    host.refresh_from_db()
+    (card,) = blocks_in(host.body)
+    assert card.get("data-headline") == "Ferry contract goes to tender"
+    assert card.get("data-url") == address
     # Readers: the host page is whole, and the card is gone from it (no dead link).
     page = client.get(host.get_absolute_url())
     assert page.status_code == 200
     html = page.content.decode()
     assert "Engineers expect work to start next spring." in html
     assert "Ferry contract" not in html and address not in html
+
+
+def test_an_old_embed_row_still_keeps_the_deleted_story(ferry):
+    """RelatedEmbed rows no longer show on pages (migration 0013 moved them into bodies), but
+    the table stays for old revisions, and its on_delete still keeps the reference."""
+    renamed(ferry, "Ferry contract cancelled")
+    address = ferry.get_absolute_url()
+    holder = ArticleFactory()
+    RelatedEmbedFactory(article=holder, kind=RelatedEmbed.Kind.STORY, target_article=ferry)
+
+    ferry.delete()
+
+    card = RelatedEmbed.objects.get(article=holder)
+    assert card.target_article is None
+    assert (card.story_headline, card.story_url) == ("Ferry contract cancelled", address)
 
 
 def test_editors_see_what_a_kept_card_pointed_to(admin_client, host, ferry):
@@ -133,5 +148,24 @@ def test_the_delete_confirmation_says_what_is_kept(admin_client, host, ferry, is
     admin_client.post(f"/admin/articles/article/{ferry.pk}/delete/", {"post": "yes"})
 
     assert not Article.objects.filter(pk=ferry.pk).exists()
-    assert RelatedEmbed.objects.filter(article=host, story_headline__contains="Ferry").exists()
+    host.refresh_from_db()
+    assert 'data-headline="Ferry contract goes to tender"' in host.body
     assert IssueStory.objects.filter(issue=sent, article=None).exists()
+
+
+def test_the_confirmation_names_only_bodies_with_a_card_to_that_story(ferry):
+    other = ArticleFactory()
+    longer_pk = ArticleFactory(
+        body=f'<p>x</p><figure data-block="story" data-story="{ferry.pk}0"></figure>'
+    )
+    quoted = ArticleFactory(body=f'<p>The attribute data-story="{ferry.pk}" in plain text.</p>')
+    holders = [place(ArticleFactory(headline=f"Holder {n}"), block("story", story=ferry.pk))
+               for n in range(2)]  # fmt: skip
+    place(other, block("link", url="https://example.org/", title="Not a card to it"))
+
+    kept = records_kept_on_delete([ferry])
+
+    labels = [record.kept_record_label() for record in kept]
+    assert labels == ["A card in the story “Holder 0”", "A card in the story “Holder 1”"]
+    assert longer_pk.headline not in str(labels) and quoted.headline not in str(labels)
+    assert records_kept_on_delete([holders[0]]) == []

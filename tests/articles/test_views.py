@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from articles.models import Article, Byline, RelatedEmbed
+from articles.models import Article, Byline
 from tests.articles.reader_helpers import full_story, photo_with_renditions, start_tags
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, block, place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reader_caches")]
 
@@ -197,31 +197,24 @@ def test_every_image_has_srcset_sizes_and_dimensions(client):
     assert "/photos/" not in html
 
 
-def test_embeds_are_placed_after_their_paragraph_in_position_order(client):
+def test_blocks_render_where_they_sit_in_the_body(client):
+    target = ArticleFactory(headline="Earlier: the bridge vote explained")
     story = ArticleFactory(
-        body="<p>First paragraph.</p><h2>A heading</h2><p>Third block.</p><p>Last one.</p>"
-    )
-    target = ArticleFactory(headline="Earlier: the bridge vote explained", section=story.section)
-    RelatedEmbed.objects.create(
-        article=story,
-        kind="link",
-        after_paragraph=1,
-        position=2,
-        url="https://example.org/a",
-        title="Second card after one",
-    )
-    RelatedEmbed.objects.create(
-        article=story, kind="story", after_paragraph=1, position=1, target_article=target
-    )
-    RelatedEmbed.objects.create(
-        article=story, kind="media", after_paragraph=0, url="https://youtu.be/dQw4w9WgXcQ"
-    )
-    RelatedEmbed.objects.create(
-        article=story,
-        kind="media",
-        after_paragraph=99,
-        url="https://x.com/newsroom_desk/status/1740000000000000001",
-        title="The bridge is open.",
+        section=target.section,
+        body=(
+            block("media", url="https://youtu.be/dQw4w9WgXcQ")
+            + "<p>First paragraph.</p>"
+            + block("story", story=target.pk)
+            + block("link", url="https://example.org/a", title="Second card after one")
+            + "<h2>A heading</h2><p>Third block.</p>"
+            + block("quote", text="Nobody expected the vote.", attribution="A councillor")
+            + "<p>Last one.</p>"
+            + block(
+                "media",
+                url="https://x.com/newsroom_desk/status/1740000000000000001",
+                title="The bridge is open.",
+            )  # fmt: skip
+        ),
     )
 
     body = body_of(page(client, story.get_absolute_url()))
@@ -232,32 +225,39 @@ def test_embeds_are_placed_after_their_paragraph_in_position_order(client):
         "Second card after one",
         "A heading",
         "Third block.",
+        '<figure class="pullquote"><blockquote><p>Nobody expected the vote.</p></blockquote>'
+        "<figcaption>— A councillor</figcaption></figure>",
         "Last one.",
         "@newsroom_desk",
     ]
     positions = [body.index(marker) for marker in order]
     assert positions == sorted(positions)
     assert body.count('embed__label">Read also') == 2
+    assert "data-block" not in body
 
 
 def test_story_card_takes_its_text_from_the_target_and_vanishes_while_unpublished(client):
-    story = ArticleFactory()
     target = ArticleFactory(
         headline="How the night trains came back",
         dek="Three routes return after a decade.",
         section=SectionFactory(name="Human Story"),
     )
     Byline.objects.create(article=target, author=AuthorFactory(name="Marta Hnatiuk"))
-    RelatedEmbed.objects.create(
-        article=story, kind="story", after_paragraph=1, target_article=target, title="Stale"
+    story = place(ArticleFactory(), block("story", story=target.pk, headline="Stale snapshot"))
+    overridden = place(
+        ArticleFactory(),
+        block("story", story=target.pk, title="Night trains: the routes", excerpt="Our pick."),
     )
 
     body = body_of(page(client, story.get_absolute_url()))
     assert "How the night trains came back" in body
     assert "Three routes return after a decade." in body
     assert "Human Story" in body and "Marta Hnatiuk" in body
-    assert "Stale" not in body
+    assert "Stale snapshot" not in body
     assert '<p class="embed__label">Read also</p>' in body
+    body = body_of(page(client, overridden.get_absolute_url()))
+    assert "Night trains: the routes" in body and "Our pick." in body
+    assert "How the night trains came back" not in body
 
     target.status = Article.Status.DRAFT
     target.save(update_fields=["status"])
@@ -266,10 +266,37 @@ def test_story_card_takes_its_text_from_the_target_and_vanishes_while_unpublishe
     assert "embed" not in body
 
 
+def test_photo_block_has_the_responsive_picture_and_caption_with_overrides(client):
+    photo = photo_with_renditions(caption="The old bridge at dusk", credit="Ana Lis/Newsroom")
+    story = place(
+        ArticleFactory(),
+        block("photo", photo=photo.pk),
+        block("photo", photo=photo.pk, caption="Our caption", credit="Our credit", alt="Our alt"),
+        block("photo", photo=99999),  # a photo deleted since: nothing
+    )
+
+    body = body_of(page(client, story.get_absolute_url()))
+
+    figures = body.count('<figure class="block-photo">')
+    assert figures == 2
+    assert (
+        '<figcaption>The old bridge at dusk · <span class="credit">Ana Lis/Newsroom</span>' in body
+    )
+    assert '<figcaption>Our caption · <span class="credit">Our credit</span>' in body
+    images = start_tags(body, "img")
+    assert [image["alt"] for image in images] == [photo.alt_text, "Our alt"]
+    assert all(image["srcset"] and image["sizes"] and image["width"] for image in images)
+    assert len(start_tags(body, "source")) == 2  # WebP
+
+
 def test_media_iframes_are_sandboxed_and_lazy(client):
-    story = ArticleFactory()
-    for url in ("https://vimeo.com/76979871", "https://t.me/kyiv_news_desk/1234"):
-        RelatedEmbed.objects.create(article=story, kind="media", url=url, title="Footage")
+    story = place(
+        ArticleFactory(),
+        *[
+            block("media", url=url, title="Footage")
+            for url in ("https://vimeo.com/76979871", "https://t.me/kyiv_news_desk/1234")
+        ],
+    )
 
     frames = start_tags(page(client, story.get_absolute_url()), "iframe")
 
@@ -287,14 +314,14 @@ def test_media_iframes_are_sandboxed_and_lazy(client):
 
 
 def test_no_provider_script_and_no_hostile_markup_reaches_the_page(client):
-    story = ArticleFactory(
+    story = ArticleFactory()
+    # Written without the admin form (a script, the shell): still cleaned on the way out.
+    Article.objects.filter(pk=story.pk).update(
         body='<p>Safe text.</p><script>alert("x")</script><p onclick="steal()">Click</p>'
-    )
-    RelatedEmbed.objects.create(
-        article=story, kind="media", url="https://x.com/newsroom_desk/status/1740000000000000001"
-    )
-    RelatedEmbed.objects.create(  # saved without clean(): still never rendered
-        article=story, kind="media", url="https://evil.example/embed.js"
+        + block("media", url="https://x.com/newsroom_desk/status/1740000000000000001")
+        + block("media", url="https://evil.example/embed.js")
+        + '<figure data-block="media" data-url="https://youtu.be/dQw4w9WgXcQ">'
+        '<iframe src="https://evil.example/"></iframe></figure>'
     )
 
     html = page(client, story.get_absolute_url())
@@ -306,6 +333,9 @@ def test_no_provider_script_and_no_hostile_markup_reaches_the_page(client):
         own = script.get("src", "").startswith("/static/js/")
         assert script.get("type") == "application/ld+json" or own, script
     assert 'href="https://x.com/newsroom_desk/status/1740000000000000001"' in html
+    assert [frame["src"] for frame in start_tags(html, "iframe")] == [
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    ]
 
 
 def test_tags_and_author_boxes(client):

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from articles.models import Byline, RelatedEmbed
+from articles.models import Byline
 from comments.models import Comment
 from live.models import LiveUpdate
 from pages.models import Page, SupportAppeal
 from popularity.models import ArticleDailyViews
 from tests.articles.reader_helpers import photo_with_renditions
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, block, place_each
 from tests.subscriptions.factories import NewsletterFactory
 
 BODY = "".join(
@@ -61,17 +61,13 @@ def build_newsroom():
         tag_names=["Water", "Infrastructure"],
         publish_at=ago(hours=2),
     )
-    RelatedEmbed.objects.create(
-        article=main, kind="story", after_paragraph=1, target_article=target
-    )
-    RelatedEmbed.objects.create(
-        article=main, kind="link", after_paragraph=2, url="https://example.org/report",
-        title="The utility's own repair report", source_name="Example Review",
-    )  # fmt: skip
-    RelatedEmbed.objects.create(
-        article=main, kind="media", after_paragraph=3,
-        url="https://www.youtube.com/watch?v=dQw4w9WgXcQ", title="The repairs in two minutes",
-    )  # fmt: skip
+    place_each(main, [
+        (1, block("story", story=target.pk, headline=target.headline)),
+        (2, block("link", url="https://example.org/report", source="Example Review",
+                  title="The utility's own repair report")),
+        (3, block("media", url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                  title="The repairs in two minutes")),
+    ])  # fmt: skip
     for number in range(4):
         story(f"Brief {number}: trains run on time again in the north", in_news_feed=True,
               publish_at=ago(minutes=20 + number * 30), is_editors_pick=number < 2)  # fmt: skip

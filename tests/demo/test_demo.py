@@ -20,6 +20,8 @@ from PIL import Image, ImageStat
 from taggit.models import Tag, TaggedItem
 
 from articles.audio import validate_audio_file
+from articles.body import blocks_in
+from articles.embeds import parse_media_url
 from articles.models import Article, Author, Byline, RelatedEmbed, Section
 from demo import audio, images
 from demo.writing import story_seeds
@@ -157,16 +159,21 @@ def test_unpublished_stories_stay_hidden(demo):
     assert scheduled.publish_at > timezone.now()
 
 
-def test_related_embeds_of_every_kind_are_valid(demo):
-    embeds = RelatedEmbed.objects.select_related("target_article")
-    assert {e.kind for e in embeds} == {kind for kind, _ in RelatedEmbed.Kind.choices}
+def test_cards_and_embeds_of_every_kind_sit_in_the_bodies(demo):
+    holders = Article.objects.published().filter(body__contains="data-block")
+    blocks = [(story, block) for story in holders for block in blocks_in(story.body)]
+    assert {block.kind for _, block in blocks} == {"story", "link", "media"}
+    assert not RelatedEmbed.objects.exists()
     providers = set()
-    for embed in embeds:
-        embed.full_clean()
-        assert embed.is_visible, embed
-        assert embed.after_paragraph <= embed.article.body.count("<p>")
-        if embed.kind == RelatedEmbed.Kind.MEDIA:
-            providers.add(embed.media.provider)
+    for story, block in blocks:
+        if block.kind == "media":
+            providers.add(parse_media_url(block.get("data-url")).provider)
+        elif block.kind == "story":
+            target = Article.objects.published().get(pk=block.number("data-story"))
+            assert target != story
+            assert block.get("data-url") == target.get_absolute_url()
+        else:
+            assert block.get("data-url").startswith("https://") and block.get("data-title")
     assert providers == {"youtube", "vimeo", "telegram", "x"}
 
 

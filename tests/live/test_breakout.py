@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from articles.models import Article, RelatedEmbed
+from articles.body import blocks_in
+from articles.models import Article
 from live import services
 from live.models import LiveUpdate
 from tests.factories import AuthorFactory
@@ -37,7 +38,8 @@ def test_break_out_makes_a_draft_that_links_back(editor):
     assert f'href="{live.get_absolute_url()}"' in story.body and "Storm live" in story.body
     assert story.byline_authors == [author]
     assert story.created_by == editor
-    assert RelatedEmbed.objects.get(article=story).url == update.embed_url
+    (embed,) = blocks_in(story.body)
+    assert (embed.kind, embed.get("data-url")) == ("media", update.embed_url)
     update.refresh_from_db()
     assert update.broken_out_article == story
     assert services.break_out(update=update, by=editor) == story  # not a second draft

@@ -104,8 +104,59 @@ def expected_after_moves(stored):
     }
 
 
+def attnames(label):
+    from django.apps import apps
+
+    from tests.migrations.snapshot import SKIPPED_FIELDS
+
+    model = apps.get_model(label)
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in SKIPPED_FIELDS]
+
+
+def check_embeds_moved_into_bodies(expected, actual):
+    """Migration 0013: every RelatedEmbed row went into its story's body as a block, at its
+    place, and the rest of every story row is as it was. Checked here, then left out of the
+    row-for-row comparison; the embeds' old revisions now resolve to nothing."""
+    from articles.body import take_out_blocks
+
+    embed_fields, story_fields = attnames("articles.RelatedEmbed"), attnames("articles.Article")
+    old_embeds = [dict(zip(embed_fields, row, strict=True))
+                  for row in expected["models"].pop("articles.RelatedEmbed")]  # fmt: skip
+    assert old_embeds, "the fixture has embeds to move"
+    assert actual["models"].pop("articles.RelatedEmbed") == []
+    body = story_fields.index("body")
+    old_rows, new_rows = expected["models"]["articles.Article"], actual["models"]["articles.Article"]
+    assert len(old_rows) == len(new_rows)
+    for old, new in zip(old_rows, new_rows, strict=True):
+        assert old[:body] + old[body + 1 :] == new[:body] + new[body + 1 :], old[0]
+        kept, taken = take_out_blocks(new[body], {"story", "link", "media"})
+        assert kept == old[body]
+        embeds = sorted((e for e in old_embeds if e["article_id"] == old[0]),
+                        key=lambda e: (e["position"], e["id"]))  # fmt: skip
+        assert [
+            (b.kind, b.get("data-story"), b.get("data-title"), b.get("data-excerpt"))
+            for _, b in taken
+        ] == [
+            (e["kind"], str(e["target_article_id"] or ""), e["title"], e["excerpt"])
+            for e in embeds
+        ]
+        for (_, block), embed in zip(taken, embeds, strict=True):
+            if embed["kind"] != "story":
+                assert block.get("data-url") == embed["url"]
+                assert block.get("data-source") == embed["source_name"]
+                assert block.get("data-photo") == str(embed["image_id"] or "")
+            else:
+                assert block.get("data-headline") and block.get("data-url").startswith("/")
+    expected["models"].pop("articles.Article"), actual["models"].pop("articles.Article")
+    moved = {e["id"] for e in old_embeds}
+    for version in expected["versions"]:
+        if version[1] and version[1][0] == "articles.RelatedEmbed" and version[1][1] in moved:
+            version[1] = None
+
+
 def compare(actual, stored):
     expected = expected_after_moves(stored)
+    check_embeds_moved_into_bodies(expected, actual)
     for label, rows in expected["models"].items():
         assert label in actual["models"], f"{label} is gone"
         found = actual["models"][label]

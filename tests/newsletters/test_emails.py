@@ -15,7 +15,7 @@ from newsletters.emails import render_issue
 from newsletters.models import Delivery
 from photos.renditions import ensure_renditions
 from subscriptions.tokens import read_preferences_token, read_unsubscribe_token
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.factories import ArticleFactory, PhotoFactory, block
 from tests.newsletters.factories import IssueFactory, add_stories, audience
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,43 @@ def test_personal_links_match_the_subscriptions_token_helpers(issue, newsletter)
         links = render_issue(issue).links_for(subscriber)
         assert links.unsubscribe_url == tokens.unsubscribe_url(subscriber, newsletter)
         assert links.preferences_url == tokens.preferences_url(subscriber)
+
+
+def test_an_intro_with_blocks_renders_them_for_email(newsletter, section, settings):
+    """Email needs absolute addresses and no iframes: a media embed is a link line, a photo
+    a plain <img> from a rendition, a card a link to the story; the web page of the issue
+    shows the media embed as on the site."""
+    target = ArticleFactory(section=section, headline="The tram timetable, explained")
+    draft = ArticleFactory(section=section, headline="Not out yet", status="draft")
+    photo = PhotoFactory(caption="The new tram depot", credit="City Hall")
+    ensure_renditions(photo)
+    issue = IssueFactory(
+        newsletter=newsletter,
+        intro="<p>Good morning.</p>"
+        + block("story", story=target.pk)
+        + block("story", story=draft.pk, headline="Not out yet")
+        + block("media", url="https://youtu.be/dQw4w9WgXcQ", title="The council vote")
+        + block("photo", photo=photo.pk)
+        + block("quote", text="It is about time.", attribution="A commuter"),
+    )
+
+    rendered = render_issue(issue)
+
+    html = rendered.html
+    assert f'href="https://news.example.org{target.get_absolute_url()}"' in html
+    assert "The tram timetable, explained" in html and "Not out yet" not in html
+    assert "<iframe" not in html and "youtube-nocookie" not in html
+    assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in html
+    (image,) = re.findall(r'<img src="([^"]+)"', html)
+    assert image.startswith("https://news.example.org/") and "-640." in image
+    assert "The new tram depot" in html and "It is about time." in html
+    text = rendered.text
+    assert (
+        f"The tram timetable, explained (https://news.example.org{target.get_absolute_url()})"
+        in text
+    )
+    assert "Watch on YouTube (https://www.youtube.com/watch?v=dQw4w9WgXcQ)" in text
+    assert "It is about time." in text and "— A commuter" in text
+    assert "<" not in text.split("View in your browser")[1].split("---")[0]
+    # The issue's web page: the site's own rendering, the media embed as an iframe.
+    assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in issue.intro_html

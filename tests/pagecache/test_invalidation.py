@@ -234,3 +234,29 @@ def test_a_scheduled_story_appears_at_its_time_though_nothing_retired_the_cache(
         assert cache_status(response) == "miss"
         assert b"Scheduled: the new timetable" in response.content
         assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.usefixtures("long_bound")
+@pytest.mark.parametrize("where", ["in a public story's body", "in a draft's body"])
+def test_a_photo_in_a_body_block_retires_pages_only_where_readers_see_it(
+    client, story, where, django_capture_on_commit_callbacks
+):
+    from tests.articles.reader_helpers import photo_with_renditions
+    from tests.factories import block, place
+
+    photo = photo_with_renditions(caption="The depot at night")
+    host = story if where == "in a public story's body" else ArticleFactory(status="draft")
+    place(host, block("photo", photo=photo.pk))
+    url = story.get_absolute_url()
+    warm(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.caption = "The depot at dawn"
+        photo.save(update_fields=["caption"])
+
+    if where == "in a draft's body":
+        assert cache_status(client.get(url)) == "hit"
+    else:
+        response = client.get(url)
+        assert cache_status(response) == "miss"
+        assert "The depot at dawn" in response.content.decode()

@@ -6,11 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import RelatedEmbed
 from photos.models import Photo
 from photos.renditions import ensure_renditions
 from tests.browser_utils import DESKTOP, chromium, serve_site_only
-from tests.factories import ArticleFactory, PhotoFactory, RelatedEmbedFactory, jpeg_bytes
+from tests.factories import ArticleFactory, PhotoFactory, block, jpeg_bytes, place
 from tests.newsletters.factories import IssueFactory, add_stories
 from tests.subscriptions.factories import NewsletterFactory
 
@@ -98,12 +97,12 @@ def test_reader_pages_work_under_the_csp(live_server):
     story = ArticleFactory(
         lead_photo=photo, is_featured=True, in_news_feed=True, comments_enabled=True
     )
-    RelatedEmbedFactory(article=story, after_paragraph=1)
-    RelatedEmbedFactory(
-        article=story,
-        kind=RelatedEmbed.Kind.MEDIA,
-        url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-        after_paragraph=2,
+    place(
+        story,
+        block("link", url="https://example.org/report", title="An outside report", photo=photo.pk),
+        block("media", url="https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+        block("photo", photo=photo.pk),
+        block("quote", text="Lanterns every night.", attribution="A reader"),
     )
 
     with chromium() as browser:
@@ -140,7 +139,7 @@ def test_reader_pages_leave_nothing_in_the_console(live_server):
     ensure_renditions(photo)
     NewsletterFactory(is_public=True, is_default=True)
     story = ArticleFactory(lead_photo=photo, is_featured=True, in_news_feed=True)
-    RelatedEmbedFactory(article=story, after_paragraph=1)
+    place(story, block("link", url="https://example.org/report", title="An outside report"))
 
     with chromium() as browser:
         page = browser.new_page(viewport=DESKTOP)

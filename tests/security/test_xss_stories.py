@@ -6,12 +6,13 @@ Each field carries a marker before its payload, so a test also proves the field 
 """
 
 from html import escape
+from xml.etree import ElementTree
 
 import pytest
 
 from articles.models import Article, Author, RelatedEmbed, Section
 from photos.models import Photo
-from tests.factories import ArticleFactory, PhotoFactory
+from tests.factories import ArticleFactory, PhotoFactory, block
 from tests.security.htmlcheck import assert_no_script
 from tests.security.payloads import PAYLOADS, hostile, hostile_url, payload_id
 
@@ -49,11 +50,35 @@ def hostile_story(payload):
         lead_photo_caption=hostile(Article, "lead_photo_caption", payload, "MLEADCAPTION"),
         authors=[author],
     )
+    text = {
+        "title": hostile(RelatedEmbed, "title", payload, "MEMBEDTITLE"),
+        "excerpt": hostile(RelatedEmbed, "excerpt", payload, "MEMBEDEXCERPT"),
+        "source": hostile(RelatedEmbed, "source_name", payload, "MEMBEDSOURCE"),
+        "author": hostile(RelatedEmbed, "author_line", payload, "MEMBEDAUTHOR"),
+    }
+    blocks = [
+        block("link", url=hostile_url(RelatedEmbed, "url", payload), photo=photo.pk, **text),
+        block("link", url="https://example.org/report", photo=photo.pk, **text),
+        block("media", url=hostile_url(RelatedEmbed, "url", payload), **text),
+        # An X post: shown as a quote card with the typed title and excerpt.
+        block("media", url="https://x.com/newsroom_test/status/1234567890", **text),
+        block("story", story=target.pk, headline=payload, url=payload),
+        block("story", story=target.pk, title=f"MCARDTITLE {payload}", excerpt=text["excerpt"]),
+        block(
+            "photo",
+            photo=photo.pk,
+            caption=f"MBLOCKCAPTION {payload}",
+            credit=payload,
+            alt=f"MBLOCKALT {payload}",
+        ),  # fmt: skip
+        block("quote", text=f"MQUOTE {payload}", attribution=f"MQUOTEBY {payload}"),
+    ]
     story = ArticleFactory(
         headline=hostile(Article, "headline", payload, "MHEADLINE"),
         slug="hostile-story",
         dek=hostile(Article, "dek", payload, "MDEK"),
-        body=f"<p>MBODY</p>{payload}<p>{payload}</p><h2>{payload}</h2>",
+        # Blocks first: an unclosed tag in a payload swallows whatever markup follows it.
+        body="".join(blocks) + f"<p>MBODY</p>{payload}<p>{payload}</p><h2>{payload}</h2>",
         section=section,
         lead_photo=photo,
         is_featured=True,
@@ -61,52 +86,6 @@ def hostile_story(payload):
         in_news_feed=True,
         authors=[author],
         tag_names=[hostile_url(Article, "headline", f"MTAG {payload}")[:100]],
-    )
-    embed_text = {
-        "title": hostile(RelatedEmbed, "title", payload, "MEMBEDTITLE"),
-        "excerpt": hostile(RelatedEmbed, "excerpt", payload, "MEMBEDEXCERPT"),
-        "source_name": hostile(RelatedEmbed, "source_name", payload, "MEMBEDSOURCE"),
-        "author_line": hostile(RelatedEmbed, "author_line", payload, "MEMBEDAUTHOR"),
-    }
-    RelatedEmbed.objects.bulk_create(
-        [
-            RelatedEmbed(
-                article=story,
-                kind=RelatedEmbed.Kind.LINK,
-                url=hostile_url(RelatedEmbed, "url", payload),
-                image=photo,
-                after_paragraph=0,
-                position=0,
-                **embed_text,
-            ),
-            RelatedEmbed(
-                article=story,
-                kind=RelatedEmbed.Kind.LINK,
-                url="https://example.org/report",
-                after_paragraph=1,
-                position=1,
-                **embed_text,
-            ),
-            RelatedEmbed(
-                article=story,
-                kind=RelatedEmbed.Kind.MEDIA,
-                url=hostile_url(RelatedEmbed, "url", payload),
-                after_paragraph=1,
-                position=2,
-                **embed_text,
-            ),
-            RelatedEmbed(  # an X post: shown as a quote card with the typed title and excerpt
-                article=story,
-                kind=RelatedEmbed.Kind.MEDIA,
-                url="https://x.com/newsroom_test/status/1234567890",
-                after_paragraph=2,
-                position=3,
-                **embed_text,
-            ),
-            RelatedEmbed(
-                article=story, kind=RelatedEmbed.Kind.STORY, target_article=target, position=4
-            ),
-        ]
     )
     return story, target, author, section
 
@@ -124,7 +103,8 @@ def test_story_pages_render_payload_inert(client, payload):
     for marker in (
         "MHEADLINE", "MDEK", "MBODY", "MCAPTION", "MCREDIT", "MALT", "MAUTHOR", "MJOB",
         "MBIO", "MSECTION", "MTAG", "MEMBEDTITLE", "MEMBEDEXCERPT", "MEMBEDSOURCE",
-        "MEMBEDAUTHOR", "MTARGETHEAD", "MTARGETDEK",
+        "MEMBEDAUTHOR", "MTARGETHEAD", "MTARGETDEK", "MCARDTITLE", "MBLOCKCAPTION", "MBLOCKALT",
+        "MQUOTE", "MQUOTEBY",
     ):  # fmt: skip
         assert marker in html, f"{marker} missing from the story page"
     assert escape(story.headline) in html
@@ -144,6 +124,16 @@ def test_story_pages_render_payload_inert(client, payload):
         rendered[where] = html = response.content.decode()
         assert_no_script(html, where=where)
         assert "MHEADLINE" in html or "MTARGETHEAD" in html, where
+    contents = {
+        "RSS": ("/feed/", "{http://purl.org/rss/1.0/modules/content/}encoded"),
+        "Atom": ("/feed/atom/", "{http://www.w3.org/2005/Atom}content"),
+    }
+    for where, (url, element) in contents.items():
+        # The body travels as HTML inside the XML: as a feed reader shows it.
+        tree = ElementTree.fromstring(client.get(url).content)
+        (content,) = [node.text for node in tree.iter(element) if "MQUOTE" in (node.text or "")]
+        assert_no_script(content, where=f"{where} content")
+        assert "MCARDTITLE" in content and "MQUOTEBY" in content
     assert "MLEADCAPTION" in rendered["target story"]
     assert "MBIO" in rendered["author"]
     assert "MSECTIONDESC" in rendered["section"]

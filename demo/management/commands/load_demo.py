@@ -7,7 +7,8 @@ from demo.loader import load_demo
 class Command(BaseCommand):
     help = (
         "Load the invented demo outlet: sections, authors, photos, sixty stories, news-feed "
-        "briefs, related embeds, newsletters and subscribers, then the static pages "
+        "briefs, cards and embeds in the bodies, newsletters and subscribers, then the static "
+        "pages "
         "(load_demo_pages) and a live story with comments and reads (load_demo_reach). Safe to "
         "run again: rows that exist are kept as they are, so a second run changes nothing."
     )
