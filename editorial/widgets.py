@@ -45,8 +45,8 @@ class StoryBodyWidget(AdminProseEditorWidget):
         editor = super().render(name, value, attrs, renderer)
         field_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
         return format_html(
-            '{}<p class="body-stats" id="{}_stats" role="status" aria-live="polite" '
-            'data-body-stats="{}" data-words-per-minute="{}"></p>',
+            '<div class="story-body-editor">{}<p class="body-stats" id="{}_stats" role="status" '
+            'aria-live="polite" data-body-stats="{}" data-words-per-minute="{}"></p></div>',
             editor,
             field_id,
             field_id,

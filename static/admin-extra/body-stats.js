@@ -2,14 +2,24 @@
 
    django-prose-editor copies the body's HTML into its textarea and fires `input` on every
    change; the standfirst is a plain textarea. The reading time follows the rule
-   Article.compute_reading_minutes saves (articles/models.py): the words of the standfirst and
-   the body with their tags stripped (Django's strip_tags joins what the tags separated), at
-   READING_WORDS_PER_MINUTE, at least one minute. The line is a polite live region. */
+   Article.compute_reading_minutes saves (articles/models.py) to the letter, so the figure is
+   the one readers will see: the words of the standfirst and the body with the tags stripped
+   as Django's strip_tags does (it joins the last word of a paragraph to the first of the
+   next), at READING_WORDS_PER_MINUTE, at least one minute. The word count is the body's as
+   a writer counts them, every tag a word break. The line is a polite live region. */
 (function () {
   "use strict";
 
+  function count(text) {
+    return text.split(/\s+/).filter(Boolean).length;
+  }
+
   function words(html) {
-    return (html || "").replace(/<[^>]*>/g, "").split(/\s+/).filter(Boolean).length;
+    return count((html || "").replace(/<[^>]*>/g, " "));
+  }
+
+  function strippedWords(text) {
+    return count(text.replace(/<[^>]*>/g, ""));
   }
 
   function setUp(status) {
@@ -21,7 +31,7 @@
     function update() {
       var bodyWords = words(body.value);
       var dekText = dek ? dek.value : "";
-      var minutes = Math.max(1, Math.ceil(words(dekText + " " + body.value) / perMinute));
+      var minutes = Math.max(1, Math.ceil(strippedWords(dekText + " " + body.value) / perMinute));
       status.textContent =
         (bodyWords === 1 ? "1 word" : bodyWords.toLocaleString() + " words") +
         " · " + minutes + " min read";

@@ -595,6 +595,16 @@ export const NewsroomBlock = Node.create({
     return ["figure", attributes]
   },
 
+  // The editable area is named after the field's label ("Body"), for screen readers.
+  onCreate() {
+    const dom = this.editor.view.dom
+    const textarea = this.editor.options.element?.querySelector?.("textarea")
+    const label = textarea?.id && document.querySelector(`label[for="${textarea.id}"]`)
+    if (label && !dom.hasAttribute("aria-label")) {
+      dom.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim())
+    }
+  },
+
   addNodeView() {
     return (props) => new BlockView({ ...props, extension: this })
   },
