@@ -10,6 +10,7 @@ not signed-in staff before these run.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import JsonResponse
+from django.views.decorators.http import require_GET
 
 from articles import permissions
 from photos.models import Photo
@@ -23,6 +24,7 @@ def _query(request):
     return request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
 
 
+@require_GET
 def story_choices(request):
     """`?q=` words of a headline → the newest matching stories the user may see, with the
     headline and address a card keeps as its snapshot (data-headline, data-url)."""
@@ -56,6 +58,7 @@ def story_choices(request):
     )
 
 
+@require_GET
 def photo_choices(request):
     """`?q=` words of a caption, credit or description (or `?id=` one photo) → photos with a
     thumbnail for the picker and the node view."""

@@ -194,9 +194,13 @@ function pickerDialog(editor, { title, label, url, render, grid = false }) {
     })
     const status = crel("p", { className: "nb-picker__status", role: "status" })
     const cancel = crel("button", { type: "button", textContent: gettext("Cancel") })
-    const dialog = crel("dialog", { className: "prose-editor-dialog nb-picker" }, [
+    const titleId = nextId("nb-picker-title")
+    const dialog = crel("dialog", {
+      className: "prose-editor-dialog nb-picker",
+      "aria-labelledby": titleId,
+    }, [
       crel("form", { method: "dialog" }, [
-        crel("h3", { className: "prose-editor-dialog-title", textContent: title }),
+        crel("h3", { className: "prose-editor-dialog-title", id: titleId, textContent: title }),
         crel("div", { className: "prose-editor-dialog-field" }, [
           crel("label", { htmlFor: inputId, textContent: label }),
           input,
@@ -374,6 +378,7 @@ class BlockView {
     this.up = iconButton("arrow_upward", gettext("Move up (Alt+↑)"), "nb-card__up")
     this.down = iconButton("arrow_downward", gettext("Move down (Alt+↓)"), "nb-card__down")
     this.remove = iconButton("delete", gettext("Remove this block"), "nb-card__remove")
+    for (const button of [this.up, this.down, this.remove]) button.disabled = !editor.isEditable
     this.up.addEventListener("click", () => this.move(-1))
     this.down.addEventListener("click", () => this.move(1))
     this.remove.addEventListener("click", () => this.delete())
