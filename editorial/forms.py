@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
@@ -11,7 +12,9 @@ from articles.permissions import can_view
 from articles.services import NO_BYLINE_MESSAGE, UNPOSITIONED
 from articles.widgets import TagSuggestWidget, https_formfield
 
+from .blocks import block_problems
 from .models import preview_expiry_message
+from .widgets import StoryBodyWidget
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -45,6 +48,7 @@ class ArticleAdminForm(forms.ModelForm):
         ]
         widgets = {
             "tags": TagSuggestWidget(),
+            "body": StoryBodyWidget(),
             "headline": forms.TextInput(attrs={"class": "vLargeTextField headline-input"}),
             "dek": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
             "editor_notes": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
@@ -56,8 +60,10 @@ class ArticleAdminForm(forms.ModelForm):
                 "change it after publication, the old address sends readers to the new one."
             ),
             "body": (
-                "Paragraphs, subheadings, lists, quotes and links. Pasted formatting is cleaned: "
-                "only what the toolbar offers is kept."
+                "Paragraphs, subheadings, lists, quotes and links; story cards, outside links, "
+                "videos and posts, photos and pull quotes from the toolbar's last buttons, "
+                "placed at the cursor (Alt+↑ and Alt+↓ move a selected one). Pasted formatting "
+                "is cleaned: only what the toolbar offers is kept."
             ),
             "section": "Where the story is filed, and which section label readers see.",
             "kind": "Analysis, opinion and the like are labelled for readers.",
@@ -76,6 +82,12 @@ class ArticleAdminForm(forms.ModelForm):
             "is_editors_pick": "Listed under Editors' Picks on the home page and story pages.",
             "in_news_feed": "Also listed in the News Feed with its time and headline.",
         }
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        if problems := block_problems(body, viewer=self.viewer or AnonymousUser()):
+            raise ValidationError(problems)
+        return body
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

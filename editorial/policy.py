@@ -152,6 +152,10 @@ POLICY = {
         withdraw=_EDITORS,
     ),
     ("articles.article", "tag suggestions"): _model_rule(reporter=True, editor=True),
+    # The body editor's pickers (editorial/admin/pickers.py): stories for those who write
+    # them (each sees only what visible_stories() lets them), photos for all who view them.
+    ("articles.article", "story picker"): _model_rule(reporter=True, editor=True),
+    ("articles.article", "photo picker"): _model_rule(reporter=True, editor=True, viewer=True),
     # A photo in public use (the lead photo of a scheduled or published story, an author's
     # portrait, an image in a public story's embed) changes only with the stories around it.
     **_crud(
@@ -214,7 +218,7 @@ POLICY = {
 }
 
 # Actions on a story model as a whole (no object, so no state).
-MODEL_ACTIONS = frozenset({"view list", "add", "tag suggestions"})
+MODEL_ACTIONS = frozenset({"view list", "add", "tag suggestions", "story picker", "photo picker"})
 
 # Admin URL names beyond a ModelAdmin's standard five, each with the actions a GET and a POST
 # perform (None: that method does nothing there, so it is refused to everyone).
@@ -226,6 +230,8 @@ VIEWS = {
     "password_change_done": ("admin", "own password", None),
     "jsi18n": ("admin", "translations", None),
     "articles_article_tag_suggestions": ("articles.article", "tag suggestions", "tag suggestions"),
+    "articles_article_story_picker": ("articles.article", "story picker", None),
+    "articles_article_photo_picker": ("articles.article", "photo picker", None),
     "articles_article_autosave": ("articles.article", None, "autosave"),
     "articles_article_autosave_discard": ("articles.article", None, "discard autosave"),
     "articles_article_presence": ("articles.article", None, "presence"),

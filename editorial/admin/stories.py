@@ -14,16 +14,13 @@ from django.utils.html import format_html, format_html_join
 
 from articles import permissions, services
 from articles.forms import LabelledListEditingMixin
-from articles.models import (
-    Article,
-    Byline,
-    RelatedEmbed,
-)
-from articles.widgets import HttpsUrlFieldsMixin, StoryChoicesMixin, popular_tags
+from articles.models import Article, Byline
+from articles.widgets import HttpsUrlFieldsMixin, popular_tags
 from core.people import display_name
 from photos.widgets import PhotoPickerMixin, thumbnail_html
 
 from ..forms import ArticleAdminForm, BylineInlineForm, BylineInlineFormSet
+from . import pickers
 from .editing import EditingAdminMixin
 from .panel import STATUS_COLOURS, PublishPanelAdminMixin, status_of
 from .workflow import WorkflowAdminMixin
@@ -70,59 +67,6 @@ class BylineInline(admin.TabularInline):
         return 1 if obj is not None and obj.bylines.exists() else 2
 
 
-class RelatedEmbedInline(
-    StoryChoicesMixin, HttpsUrlFieldsMixin, PhotoPickerMixin, admin.StackedInline
-):
-    model = RelatedEmbed
-    fk_name = "article"
-    extra = 0
-    autocomplete_fields = ["target_article", "image"]
-    verbose_name = "related embed"
-    verbose_name_plural = "related embeds (cards placed between paragraphs)"
-    classes = ["embeds-inline"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "kind",
-                    ("after_paragraph", "position"),
-                    "target_article",
-                    "deleted_story",
-                    "url",
-                ],
-                "description": "Another story of ours: pick it, its headline, excerpt and "
-                "authors are shown as they are. Outside link: the address and a title (source, "
-                "excerpt, author line and image are optional). Media embed: paste a YouTube, "
-                "Vimeo, Telegram or X post address.",
-            },
-        ),
-        (
-            "Link card details",
-            {"fields": [("title", "source_name"), "excerpt", "author_line", "image"]},
-        ),
-    ]
-
-    readonly_fields = ["deleted_story"]
-
-    @admin.display(description="deleted story")
-    def deleted_story(self, embed):
-        """What a story card pointed to before that story was deleted (readers no longer
-        see the card; pick another story or delete the card)."""
-        if embed.target_article_id or not embed.story_headline:
-            return "—"
-        return format_html("{} (was at <code>{}</code>)", embed.story_headline, embed.story_url)
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "excerpt":
-            formfield.widget.attrs["rows"] = 3
-        elif db_field.name == "url":
-            formfield.label = "Address (URL)"
-            formfield.help_text = "For an outside link or a media embed."
-        return formfield
-
-
 def _flag_action(name, flag, value, description):
     def action(modeladmin, request, queryset):
         changed = services.set_story_flags(queryset, **{flag: value})
@@ -156,7 +100,7 @@ class ArticleAdmin(
     admin.ModelAdmin,
 ):
     form = ArticleAdminForm
-    inlines = [BylineInline, RelatedEmbedInline]
+    inlines = [BylineInline]
     list_display = [
         "lead_thumbnail",
         "headline",
@@ -210,8 +154,8 @@ class ArticleAdmin(
         "withdraw_stories",
     ]
     # Fieldsets in the order a journalist works; the change form template puts the bylines
-    # under the first one and the related embeds under the body, and "Publish" (status,
-    # hidden, and the publish time) in the publish panel at the top.
+    # under the first one, and "Publish" (status, hidden, and the publish time) in the
+    # publish panel at the top. Cards, photos and embeds are blocks inside the body itself.
     fieldsets = [
         ("Story", {"fields": ["headline", "slug", "dek"]}),
         ("Body", {"fields": ["body"], "classes": ["body-fieldset"]}),
@@ -304,6 +248,17 @@ class ArticleAdmin(
                 "tags/suggest/",
                 self.admin_site.admin_view(self.tag_suggestions_view),
                 name="articles_article_tag_suggestions",
+            ),
+            # The body editor's block pickers (static/admin-extra/newsroom-block.js).
+            path(
+                "pickers/stories/",
+                self.admin_site.admin_view(pickers.story_choices),
+                name="articles_article_story_picker",
+            ),
+            path(
+                "pickers/photos/",
+                self.admin_site.admin_view(pickers.photo_choices),
+                name="articles_article_photo_picker",
             ),
             *super().get_urls(),
         ]

@@ -28,9 +28,7 @@ def story_form_data(
     *,
     section,
     bylines=(),
-    embeds=(),
     initial_bylines=0,
-    initial_embeds=0,
     publish_at=None,
     **fields,
 ):
@@ -59,7 +57,6 @@ def story_form_data(
         else:
             data[name] = value
     data.update(formset_data("bylines", list(bylines), initial=initial_bylines))
-    data.update(formset_data("embeds", list(embeds), initial=initial_embeds))
     # The corrections inline (editorial/admin/workflow.py) on an existing story's form.
     data.update(formset_data("corrections", []))
     return data
@@ -72,24 +69,6 @@ def byline_row(author, position="", byline=None, article=None):
         "id": byline.pk if byline else "",
         "article": article.pk if article else "",
     }
-
-
-def embed_row(**fields):
-    row = {
-        "kind": "link",
-        "after_paragraph": 1,
-        "position": 0,
-        "target_article": "",
-        "url": "",
-        "title": "",
-        "source_name": "",
-        "excerpt": "",
-        "author_line": "",
-        "image": "",
-        "id": "",
-        "article": "",
-    }
-    return row | fields
 
 
 def form_errors(response):

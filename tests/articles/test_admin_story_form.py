@@ -7,12 +7,11 @@ import pytest
 from django.utils import timezone
 
 from articles.body import blocks_in
-from articles.models import Article, Author, RelatedEmbed
+from articles.models import Article, Author
 from articles.services import NO_BYLINE_MESSAGE
 from tests.articles.admin_forms import (
     ADD_STORY_URL,
     byline_row,
-    embed_row,
     form_errors,
     story_form_data,
 )
@@ -69,8 +68,6 @@ def test_story_written_in_the_admin_is_read_on_the_site(admin_client, admin_user
         "The Newsroom desk",
         "Workers lift the first span into place",
         "P. Lens/Wire",
-        "Council backs the second crossing",
-        "How other river cities paid for their bridges",
     ]:
         assert text in story_page, text
 
@@ -128,7 +125,6 @@ def test_the_form_is_laid_out_as_a_journalist_works(admin_client):
         'name="headline"',
         'id="bylines-group"',
         'name="body"',
-        'id="embeds-group"',
         'name="section"',
         'name="tags"',
         'name="lead_photo"',
@@ -227,40 +223,31 @@ def test_the_same_author_twice_is_refused(admin_client):
     assert "duplicate" in " ".join(form_errors(response)["bylines"]["non_form"]).lower()
 
 
+BLOCK = '<figure data-block="{}" {}></figure>'
+
+
 @pytest.mark.parametrize(
-    ("row", "field", "message"),
+    ("block", "message"),
     [
-        (
-            embed_row(kind="media", url="https://evil.example/watch?v=1"),
-            "url",
-            "cannot be embedded",
-        ),
-        (embed_row(kind="story", after_paragraph=3), "target_article", "Choose the story"),
-        (embed_row(kind="link", url="https://example.org/x"), "title", "needs a title"),
+        (BLOCK.format("media", 'data-url="https://evil.example/watch?v=1"'), "cannot be embedded"),
+        (BLOCK.format("link", 'data-url="https://example.org/x"'), "needs a title"),
+        (BLOCK.format("link", 'data-url="javascript:alert(1)" data-title="x"'), "https://"),
+        (BLOCK.format("story", ""), "needs the story"),
+        (BLOCK.format("photo", 'data-caption="x"'), "needs its photo"),
+        (BLOCK.format("quote", 'data-attribution="A. Speaker"'), "needs its words"),
     ],
 )
-def test_embed_errors_show_on_the_inline(admin_client, row, field, message):
-    data = story_form_data(section=SectionFactory(), embeds=[row])
+def test_blocks_readers_would_never_see_are_refused(admin_client, block, message):
+    body = f"<p>The ferry ran late.</p>{block}<p>Then it sank.</p>"
+    data = story_form_data(section=SectionFactory(), body=body)
 
     response = admin_client.post(ADD_STORY_URL, data)
 
     assert response.status_code == 200
-    [errors] = form_errors(response)["embeds"]["forms"]
-    assert message in errors[field][0]
-    assert message in response.content.decode()
+    [error] = form_errors(response)["form"]["body"]
+    assert message in error
+    assert "The ferry ran late." in response.content.decode()  # what was typed is kept
     assert not Article.objects.exists()
-
-
-def test_a_media_embed_of_an_allowed_provider_is_saved(admin_client):
-    data = story_form_data(
-        section=SectionFactory(),
-        embeds=[embed_row(kind="media", url="https://www.youtube.com/watch?v=dQw4w9WgXcQ")],
-    )
-
-    response = admin_client.post(ADD_STORY_URL, data)
-
-    assert response.status_code == 302, form_errors(response)
-    assert RelatedEmbed.objects.get().kind == "media"
 
 
 def test_editing_a_published_story_sets_its_updated_time(admin_client, client):

@@ -11,7 +11,6 @@ from taggit.models import Tag
 from articles.models import Article
 from editorial.models import PreviewLink
 from photos import services as photo_services
-from tests.articles.admin_forms import embed_row, formset_data
 from tests.articles.workflow_helpers import change_form_data, roles  # noqa: F401
 from tests.factories import (
     ArticleFactory,
@@ -92,15 +91,17 @@ def test_a_card_target_never_prints_a_story_the_reporter_may_not_see(client, rol
     client.force_login(roles["reporter"])
     url = STORY.format(own.pk)
     data = change_form_data(client, url)
-    data.update(formset_data("embeds", [embed_row(kind="story", target_article=secret.pk)]))
+    body_before = own.body
+    data["body"] = f'<p>Read on.</p><figure data-block="story" data-story="{secret.pk}"></figure>'
     data["headline"] = ""  # an error elsewhere too: the form comes back with what was posted
 
     page = client.post(url, data)
 
     assert page.status_code == 200
     assert "Secret plan" not in page.content.decode()
-    assert "Select a valid choice" in page.content.decode()
-    assert not own.embeds.exists()
+    assert "a story you may not see" in page.content.decode()
+    own.refresh_from_db()
+    assert own.body == body_before
 
 
 def test_the_slug_clash_message_names_only_a_story_the_user_may_see(client, roles):

@@ -1,7 +1,8 @@
 """The desk's busiest admin screens in headless Chromium pass axe-core (WCAG 2.1 A and AA) in
 light and in dark mode: the dashboard (for a superuser, an Editor and a Reporter), the story
-list, the story form with its publish panel (an Editor's, and the read-only story a Reporter
-opens), the subscriber list and the subscriber import page, each with content on it.
+list, the story form with its publish panel and blocks in its body (a card, a photo, an embed
+and a pull quote, one of them open for editing: an Editor's), the read-only story a Reporter
+opens, the subscriber list and the subscriber import page, each with content on it.
 
 Dark mode is asked for both ways the admin knows: the browser's prefers-color-scheme and the
 admin's own theme toggle (localStorage "theme"), so neither path hides a contrast failure.
@@ -15,10 +16,11 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.utils import timezone
 
 from editorial.roles import EDITOR, REPORTER
+from photos.renditions import ensure_renditions
 from tests.articles.workflow_helpers import PASSWORD, make_user
 from tests.browser.tools import axe_violations
 from tests.browser_utils import DESKTOP, chromium, screenshot, serve_site_only
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, PhotoFactory
 from tests.subscriptions.factories import NewsletterFactory, SubscriberFactory, active_subscriber
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +51,7 @@ def desk(django_user_model):
     reporter_byline = AuthorFactory(
         name="Rita Reporter", slug="rita-reporter", user=users["reporter"]
     )
-    ArticleFactory.create_batch(3)
+    card, *_ = ArticleFactory.create_batch(3)
     soon = timezone.now() + timedelta(days=1)
     stories = (
         ArticleFactory(
@@ -73,6 +75,22 @@ def desk(django_user_model):
     for story in stories:
         LogEntry.objects.log_actions(users["editor"].pk, [story], CHANGE, single_object=True)
 
+    photo = PhotoFactory(caption="Boats at the harbour wall")
+    ensure_renditions(photo)
+    users["story"] = ArticleFactory(
+        headline="The harbour after the storm",
+        body=(
+            "<p>The storm passed at dawn.</p>"
+            f'<figure data-block="story" data-story="{card.pk}" data-headline="{card.headline}" '
+            f'data-url="{card.get_absolute_url()}"></figure>'
+            f'<p>Fishermen counted their losses.</p><figure data-block="photo" '
+            f'data-photo="{photo.pk}"></figure>'
+            '<figure data-block="media" data-url="https://www.youtube.com/watch?v=dQw4w9WgXcQ">'
+            '</figure><figure data-block="quote" data-text="We lost two boats." '
+            'data-attribution="The harbour master"></figure><p>The ferry runs on Monday.</p>'
+        ),
+    )
+
     newsletter = NewsletterFactory(name="Morning Briefing")
     for number in range(3):
         active_subscriber(newsletter, first_name=f"Reader {number}")
@@ -81,7 +99,7 @@ def desk(django_user_model):
     story_form = "/admin/articles/article/{}/change/"
     users["pages"] = {
         "superuser": PAGES,
-        "editor": {**DASHBOARD, "story-form": story_form.format(stories[0].pk)},
+        "editor": {**DASHBOARD, "story-form": story_form.format(users["story"].pk)},
         "reporter": {**DASHBOARD, "story-read-only": story_form.format(stories[1].pk)},
     }
     return users
@@ -116,6 +134,10 @@ def test_admin_pages_pass_axe(live_server, desk, theme):
                 response = page.goto(live_server.url + path)
                 assert response.status == 200, (role, name, response.status)
                 page.wait_for_load_state("networkidle")
+                if name == "story-form":
+                    # The body's blocks are drawn, and one shows its fields.
+                    page.locator(".nb-card--photo summary").click()
+                    page.locator(".nb-card--photo img.nb-card__thumb").wait_for()
                 assert page.evaluate("document.documentElement.dataset.theme") == theme
                 violations = axe_violations(page)
                 if violations:

@@ -23,8 +23,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # sandbox still keeps them from navigating our page, submitting forms or downloading.
 ACCEPTED_VNU_MESSAGES = ("Setting both “allow-scripts” and “allow-same-origin” is not recommended",)
 
-RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {
+RUN_AXE = """async ([tags, within]) => {
+  const result = await axe.run(within ? {include: [within]} : document, {
     runOnly: {type: "tag", values: tags},
     iframes: false,  // outside frames are blocked in tests; their owners answer for them
   });
@@ -51,11 +51,12 @@ def ensure_tools():
     )
 
 
-def axe_violations(page):
-    """WCAG 2.1 A/AA violations axe-core finds in the page as it is now."""
+def axe_violations(page, within=None):
+    """WCAG 2.1 A/AA violations axe-core finds in the page as it is now (or only in the
+    part of it that the CSS selector `within` picks)."""
     ensure_tools()
     page.evaluate(AXE_JS.read_text())
-    return page.evaluate(RUN_AXE, WCAG_TAGS)
+    return page.evaluate(RUN_AXE, [WCAG_TAGS, within])
 
 
 def vnu_errors(paths):
