@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from articles.forms import AuthorAdminForm
-from articles.models import Article, Author, RelatedEmbed
+from articles.models import Article, Author
 from live.models import LiveUpdate
 
 
@@ -19,7 +19,6 @@ def test_the_author_form_reads_a_bare_address_as_https():
     [
         (Article, "audio_transcript_url"),
         (Author, "website_url"),
-        (RelatedEmbed, "url"),
         (LiveUpdate, "embed_url"),
     ],
 )
